@@ -3,6 +3,7 @@
 
 #include <glib.h>
 #include <gio/gio.h>
+#include "cv-engine.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,7 @@ typedef struct {
   int      n_classes;
   char   **class_names;   /* n_classes, NULL-terminated (GStrv) */
   char    *name;          /* "shapes", "digits", a file name, … */
+  CvInputSpec input;      /* how a drawing becomes input like these samples */
 } ConvolveDataset;
 
 void             convolve_dataset_free (ConvolveDataset *ds);
