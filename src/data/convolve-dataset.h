@@ -42,10 +42,12 @@ ConvolveDataset *convolve_dataset_new (int n, int h, int w, int c,
  * pixels of 0/1, n / 3 per class (n = 180 by default), seeded. */
 ConvolveDataset *convolve_dataset_new_shapes (int n, guint64 seed);
 
-/* Names: "shapes" (180 samples, seed 1 for train, seed 2 for test),
- * "digits" (the shipped MNIST split), "fashion" (Debian's
- * dataset-fashion-mnist), or a path to an IDX image file with its labels
- * file beside it. split is "train" or "test". */
+/* Names: "shapes" (train: 180 samples, seed 1; test: 300 samples, seed 2),
+ * "digits" (the shipped MNIST split, 4,000 + 1,000, from the GResource),
+ * "drawn-digits" (mouse-drawn digits, split "test" only, never trained on),
+ * "fashion" (Debian's dataset-fashion-mnist), or a path to an IDX image file
+ * with its labels file beside it (split ignored). split is "train" or
+ * "test" (NULL: "train"). */
 ConvolveDataset *convolve_dataset_load (const char *name, const char *split,
                                         GError **error);
 
@@ -55,5 +57,26 @@ ConvolveDataset *convolve_dataset_load_idx (GFile *images, GFile *labels,
 
 /* The subset at indices [from, from + n). */
 ConvolveDataset *convolve_dataset_slice (const ConvolveDataset *ds, int from, int n);
+
+/* --- additions by the data layer ---------------------------------------- */
+
+/* Like convolve_dataset_load_idx(), with known class names: a label outside
+ * [0, g_strv_length (class_names)) is an error. With class_names NULL the
+ * classes are "0".."k" for the largest label k (at most 100 classes). */
+ConvolveDataset *convolve_dataset_load_idx_with_classes (GFile *images, GFile *labels,
+                                                         const char *const *class_names,
+                                                         GError **error);
+
+/* Writes the images (pixels rounded to bytes, ink = 255) and labels as IDX
+ * files; a name ending in ".gz" is gzip-compressed reproducibly (no file
+ * name, mtime 0, level 9), so the same data gives the same bytes. */
+gboolean convolve_dataset_save_idx (const ConvolveDataset *ds, GFile *images,
+                                    GFile *labels, GError **error);
+
+/* Input specs: plain (no crop: the whole picture is resized, as for
+ * shapes, fashion and other IDX sets) and the digits one (crop to the ink,
+ * longer side 20 px in 28×28, centre of mass, deskew). */
+CvInputSpec convolve_input_spec_plain  (void);
+CvInputSpec convolve_input_spec_digits (void);
 
 G_END_DECLS
