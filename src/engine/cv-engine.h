@@ -107,6 +107,10 @@ typedef struct {
   size_t      bias_offset;  /* where its biases start in the arena */
 } CvLayerInfo;
 
+/* Parameter layout in the arena, per layer: weights at param_offset, then
+ * biases at bias_offset. Conv2D weights are [kh, kw, c_in, c_out]; Dense
+ * weights are [in, out] (in = the flattened NHWC input). */
+
 /* Human name of a kind: "Conv2D", "MaxPool2D", "AvgPool2D", "Flatten",
  * "Dense", "ReLU", "Softmax". */
 const char *cv_layer_kind_name (CvLayerKind kind);
@@ -164,6 +168,14 @@ void cv_net_init (CvNet *net, CvRng *rng);
 const char        *cv_arch_spec  (const char *name);
 const char *const *cv_arch_names (void);   /* NULL-terminated */
 
+/* The output-size formula (H - k + 2p) / s + 1 for an input of `in`, a
+ * kernel k, stride s and padding p on each side; 0 if the kernel does not
+ * fit. (Spec layers: valid is p = 0; same gives ceil(H / s), padding
+ * top/left by half of what it needs, rounded down, as TensorFlow does.)
+ * Error messages number layers from 1, not counting the input shape;
+ * cv_net_layer() indexes them from 0. */
+int cv_conv_output_size (int in, int k, int stride, int pad);
+
 /* ------------------------------------------------------- forward/backward */
 
 /* Runs the network on n samples x (n, H, W, C). Allocates activations for up
@@ -214,6 +226,7 @@ typedef struct CvOptimizer CvOptimizer;
 CvOptimizer *cv_opt_new  (const CvOptConfig *cfg, size_t n_params);
 void         cv_opt_free (CvOptimizer *opt);
 void         cv_opt_set_lr (CvOptimizer *opt, float lr);
+float        cv_opt_get_lr (const CvOptimizer *opt);
 /* One update: params -= f(grads). A flat loop over the arena. */
 void         cv_opt_step (CvOptimizer *opt, float *params, const float *grads);
 

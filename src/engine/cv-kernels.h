@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * cv-kernels.h — the engine's layer kernels (private to the engine and its
+ * tests).
+ *
+ * Every layer has a plain reference implementation, written for reading,
+ * compiled twice from cv-ref-impl.inc: once for float (cv_ref_*), which the
+ * network may use, and once for double (cv_refd_*), which the gradient checks
+ * use so that finite differences are not drowned by float rounding.
+ *
+ * Conventions, the same for every kernel:
+ *   - outputs first, then inputs, then dimensions;
+ *   - tensors are NHWC and contiguous; each argument names its shape;
+ *   - forward writes its output;
+ *   - backward ACCUMULATES parameter gradients (dk, db, dw) and WRITES the
+ *     input gradient dx (which may be NULL when nobody needs it).
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Dimensions of one Conv2D call. */
+typedef struct {
+  int n;           /* samples */
+  int h, w, c;     /* input height, width, channels */
+  int oh, ow, f;   /* output height, width, channels (filters) */
+  int k;           /* kernel k×k */
+  int s;           /* stride */
+  int pt, pl;      /* top and left zero padding */
+} CvConvDims;
+
+/* Dimensions of one pooling call (no padding). */
+typedef struct {
+  int n;
+  int h, w, c;
+  int oh, ow;
+  int k, s;
+} CvPoolDims;
+
+#define CV_REF_DECLARE(R, P)                                                    \
+  void P##conv2d_forward (R *y, const R *x, const R *k, const R *b,             \
+                          const CvConvDims *d);                                 \
+  void P##conv2d_backward (R *dx, R *dk, R *db, const R *dy, const R *x,        \
+                           const R *k, const CvConvDims *d);                    \
+  void P##maxpool_forward (R *y, int32_t *argmax, const R *x,                   \
+                           const CvPoolDims *d);                                \
+  void P##maxpool_backward (R *dx, const R *dy, const int32_t *argmax,          \
+                            const CvPoolDims *d);                               \
+  void P##avgpool_forward (R *y, const R *x, const CvPoolDims *d);              \
+  void P##avgpool_backward (R *dx, const R *dy, const CvPoolDims *d);           \
+  void P##dense_forward (R *y, const R *x, const R *w, const R *b,              \
+                         int n, int in, int out);                               \
+  void P##dense_backward (R *dx, R *dw, R *db, const R *dy, const R *x,         \
+                          const R *w, int n, int in, int out);                  \
+  void P##relu_forward (R *y, const R *x, size_t count);                        \
+  void P##relu_backward (R *dx, const R *dy, const R *y, size_t count);         \
+  void P##softmax_forward (R *p, const R *z, int n, int classes);               \
+  double P##xent_loss (const R *z, const uint8_t *labels, int n, int classes);  \
+  void P##xent_backward (R *dz, const R *p, const uint8_t *labels, int n,       \
+                         int classes);
+
+/*
+ * y  (n, oh, ow, f)      x  (n, h, w, c)      k (k, k, c, f)   b (f)
+ * maxpool/avgpool: y (n, oh, ow, c), x (n, h, w, c), argmax (n, oh, ow, c)
+ *   holds, per output, the index of the winning input within its sample.
+ * dense: y (n, out), x (n, in), w (in, out), b (out)
+ * softmax: p, z (n, classes); xent_loss is the mean over n of
+ *   logsumexp(z) - z[label], computed stably in double.
+ * xent_backward: dz = (p - onehot(label)) / n, written.
+ */
+CV_REF_DECLARE (float, cv_ref_)
+CV_REF_DECLARE (double, cv_refd_)
+
+/* ------------------------------------------------------------ fast kernels
+ *
+ * The network calls these; they pick the fastest implementation the CPU
+ * supports and fall back to the reference. `scratch` grows as needed and is
+ * owned by the caller (freed with free()).
+ */
+typedef struct {
+  float  *buf;
+  size_t  cap;   /* floats */
+} CvScratch;
+
+/* Returns 0, or -1 if scratch memory could not be grown. */
+int cv_conv2d_forward (float *y, const float *x, const float *k, const float *b,
+                       const CvConvDims *d, CvScratch *scratch);
+int cv_conv2d_backward (float *dx, float *dk, float *db, const float *dy,
+                        const float *x, const float *k, const CvConvDims *d,
+                        CvScratch *scratch);
+void cv_dense_forward (float *y, const float *x, const float *w, const float *b,
+                       int n, int in, int out);
+void cv_dense_backward (float *dx, float *dw, float *db, const float *dy,
+                        const float *x, const float *w, int n, int in, int out);
+
+/* Which path the fast kernels take: 0 reference, 1 portable blocked C,
+ * 2 AVX2+FMA. cv_kernels_force() lets tests pin a path (-1: automatic). */
+int  cv_kernels_path (void);
+void cv_kernels_force (int path);

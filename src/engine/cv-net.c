@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * cv-net.c — a network: the parameter arena, activations, forward, backward,
+ * initialization.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cv-engine-private.h"
+
+static void
+free_buffers (CvNet *net)
+{
+  free (net->x);
+  free (net->dx);
+  for (int i = 0; i < net->n_layers; i++)
+    {
+      if (net->act != NULL)
+        free (net->act[i]);
+      if (net->grad != NULL)
+        free (net->grad[i]);
+      if (net->argmax != NULL)
+        free (net->argmax[i]);
+    }
+  net->x = net->dx = NULL;
+  if (net->act != NULL)
+    memset (net->act, 0, sizeof (float *) * (size_t) net->n_layers);
+  if (net->grad != NULL)
+    memset (net->grad, 0, sizeof (float *) * (size_t) net->n_layers);
+  if (net->argmax != NULL)
+    memset (net->argmax, 0, sizeof (int32_t *) * (size_t) net->n_layers);
+  net->cap = 0;
+}
+
+void
+cv_net_free (CvNet *net)
+{
+  if (net == NULL)
+    return;
+  free_buffers (net);
+  free (net->act);
+  free (net->grad);
+  free (net->argmax);
+  free (net->params);
+  free (net->grads);
+  free (net->scratch.buf);
+  free (net);
+}
+
+static CvNet *
+net_from_spec (const CvSpec *spec)
+{
+  CvNet *net = calloc (1, sizeof *net);
+  if (net == NULL)
+    return NULL;
+  net->spec = *spec;
+  net->layers = net->spec.layers;
+  net->n_layers = spec->n_layers;
+  size_t np = spec->n_params > 0 ? spec->n_params : 1;
+  net->params = calloc (np, sizeof (float));
+  net->grads = calloc (np, sizeof (float));
+  net->act = calloc ((size_t) net->n_layers, sizeof (float *));
+  net->grad = calloc ((size_t) net->n_layers, sizeof (float *));
+  net->argmax = calloc ((size_t) net->n_layers, sizeof (int32_t *));
+  if (net->params == NULL || net->grads == NULL || net->act == NULL
+      || net->grad == NULL || net->argmax == NULL)
+    {
+      cv_net_free (net);
+      return NULL;
+    }
+  return net;
+}
+
+CvStatus
+cv_net_new (const char *spec_text, CvNet **out, CvError *err)
+{
+  CvSpec *spec;
+  CvStatus status;
+
+  if (out == NULL)
+    return cv_error_set (err, CV_ERR_ARG, "No place to put the network was given.");
+  *out = NULL;
+  spec = malloc (sizeof *spec);
+  if (spec == NULL)
+    return cv_error_set (err, CV_ERR_NOMEM, "Out of memory while reading the network spec.");
+  status = cv_spec_parse (spec_text, spec, err);
+  if (status == CV_OK)
+    {
+      *out = net_from_spec (spec);
+      if (*out == NULL)
+        status = cv_error_set (err, CV_ERR_NOMEM,
+                               "Out of memory while building a network of %zu parameters.",
+                               spec->n_params);
+    }
+  free (spec);
+  if (status == CV_OK && err != NULL)
+    {
+      err->status = CV_OK;
+      err->message[0] = '\0';
+    }
+  return status;
+}
+
+CvNet *
+cv_net_clone (const CvNet *net)
+{
+  if (net == NULL)
+    return NULL;
+  CvNet *copy = net_from_spec (&net->spec);
+  if (copy != NULL)
+    memcpy (copy->params, net->params, sizeof (float) * net->spec.n_params);
+  return copy;
+}
+
+const char *cv_net_spec (const CvNet *net) { return net->spec.canonical; }
+int cv_net_n_layers (const CvNet *net) { return net->n_layers; }
+CvShape cv_net_input_shape (const CvNet *net) { return net->spec.input; }
+int cv_net_n_classes (const CvNet *net) { return net->spec.n_classes; }
+size_t cv_net_n_params (const CvNet *net) { return net->spec.n_params; }
+float *cv_net_params (CvNet *net) { return net->params; }
+const float *cv_net_params_const (const CvNet *net) { return net->params; }
+float *cv_net_grads (CvNet *net) { return net->grads; }
+
+const CvLayerInfo *
+cv_net_layer (const CvNet *net, int index)
+{
+  if (net == NULL || index < 0 || index >= net->n_layers)
+    return NULL;
+  return &net->layers[index];
+}
+
+void
+cv_net_zero_grads (CvNet *net)
+{
+  memset (net->grads, 0, sizeof (float) * net->spec.n_params);
+}
+
+CvStatus
+cv_net_copy_params (CvNet *dst, const CvNet *src)
+{
+  if (dst == NULL || src == NULL || strcmp (dst->spec.canonical, src->spec.canonical) != 0)
+    return CV_ERR_ARG;
+  memcpy (dst->params, src->params, sizeof (float) * src->spec.n_params);
+  return CV_OK;
+}
+
+/* He-normal (std sqrt(2 / fan_in)) before a ReLU, Glorot-uniform
+ * (limit sqrt(6 / (fan_in + fan_out))) otherwise; biases zero. */
+void
+cv_net_init (CvNet *net, CvRng *rng)
+{
+  for (int i = 0; i < net->n_layers; i++)
+    {
+      const CvLayerInfo *L = &net->layers[i];
+      size_t fan_in, fan_out;
+
+      if (L->kind == CV_LAYER_CONV2D)
+        {
+          fan_in = (size_t) L->size * L->size * L->in.c;
+          fan_out = (size_t) L->size * L->size * L->filters;
+        }
+      else if (L->kind == CV_LAYER_DENSE)
+        {
+          fan_in = cv_shape_size (L->in);
+          fan_out = (size_t) L->size;
+        }
+      else
+        continue;
+
+      float *w = net->params + L->param_offset;
+      size_t n_w = L->bias_offset - L->param_offset;
+      int before_relu = i + 1 < net->n_layers && net->layers[i + 1].kind == CV_LAYER_RELU;
+      if (before_relu)
+        {
+          float std = (float) sqrt (2.0 / (double) fan_in);
+          for (size_t t = 0; t < n_w; t++)
+            w[t] = std * cv_rng_normal (rng);
+        }
+      else
+        {
+          float limit = (float) sqrt (6.0 / (double) (fan_in + fan_out));
+          for (size_t t = 0; t < n_w; t++)
+            w[t] = limit * (2.0f * cv_rng_uniform (rng) - 1.0f);
+        }
+      memset (net->params + L->bias_offset, 0,
+              sizeof (float) * (L->param_offset + L->n_params - L->bias_offset));
+    }
+}
+
+/* ------------------------------------------------------- forward/backward */
+
+static CvStatus
+ensure_capacity (CvNet *net, int n)
+{
+  if (n <= net->cap)
+    return CV_OK;
+  free_buffers (net);
+
+  size_t in_size = cv_shape_size (net->spec.input);
+  net->x = malloc (sizeof (float) * in_size * (size_t) n);
+  net->dx = malloc (sizeof (float) * in_size * (size_t) n);
+  if (net->x == NULL || net->dx == NULL)
+    goto nomem;
+  for (int i = 0; i < net->n_layers; i++)
+    {
+      const CvLayerInfo *L = &net->layers[i];
+      size_t count = cv_shape_size (L->out) * (size_t) n;
+      net->act[i] = malloc (sizeof (float) * count);
+      net->grad[i] = malloc (sizeof (float) * count);
+      if (net->act[i] == NULL || net->grad[i] == NULL)
+        goto nomem;
+      if (L->kind == CV_LAYER_MAXPOOL)
+        {
+          net->argmax[i] = malloc (sizeof (int32_t) * count);
+          if (net->argmax[i] == NULL)
+            goto nomem;
+        }
+    }
+  net->cap = n;
+  return CV_OK;
+
+nomem:
+  free_buffers (net);
+  return CV_ERR_NOMEM;
+}
+
+static CvConvDims
+conv_dims (const CvLayerInfo *L, int n)
+{
+  return (CvConvDims) {
+    .n = n, .h = L->in.h, .w = L->in.w, .c = L->in.c,
+    .oh = L->out.h, .ow = L->out.w, .f = L->out.c,
+    .k = L->size, .s = L->stride, .pt = L->pad_top, .pl = L->pad_left,
+  };
+}
+
+static CvPoolDims
+pool_dims (const CvLayerInfo *L, int n)
+{
+  return (CvPoolDims) {
+    .n = n, .h = L->in.h, .w = L->in.w, .c = L->in.c,
+    .oh = L->out.h, .ow = L->out.w, .k = L->size, .s = L->stride,
+  };
+}
+
+CvStatus
+cv_net_forward (CvNet *net, const float *x, int n)
+{
+  if (net == NULL || x == NULL || n <= 0)
+    return CV_ERR_ARG;
+  if (ensure_capacity (net, n) != CV_OK)
+    return CV_ERR_NOMEM;
+  net->n = 0;
+  net->backward_ok = 0;
+
+  /* Keep a copy: backward needs the input and the caller owns x. */
+  memcpy (net->x, x, sizeof (float) * cv_shape_size (net->spec.input) * (size_t) n);
+
+  const float *in = net->x;
+  for (int i = 0; i < net->n_layers; i++)
+    {
+      const CvLayerInfo *L = &net->layers[i];
+      float *out = net->act[i];
+      const float *w = net->params + L->param_offset;
+      const float *b = net->params + L->bias_offset;
+      size_t count = cv_shape_size (L->out) * (size_t) n;
+
+      switch (L->kind)
+        {
+        case CV_LAYER_CONV2D:
+          {
+            CvConvDims d = conv_dims (L, n);
+            if (cv_conv2d_forward (out, in, w, b, &d, &net->scratch) != 0)
+              return CV_ERR_NOMEM;
+          }
+          break;
+        case CV_LAYER_MAXPOOL:
+          {
+            CvPoolDims d = pool_dims (L, n);
+            cv_ref_maxpool_forward (out, net->argmax[i], in, &d);
+          }
+          break;
+        case CV_LAYER_AVGPOOL:
+          {
+            CvPoolDims d = pool_dims (L, n);
+            cv_ref_avgpool_forward (out, in, &d);
+          }
+          break;
+        case CV_LAYER_FLATTEN:
+          memcpy (out, in, sizeof (float) * count);
+          break;
+        case CV_LAYER_DENSE:
+          cv_dense_forward (out, in, w, b, n, (int) cv_shape_size (L->in), L->size);
+          break;
+        case CV_LAYER_RELU:
+          cv_ref_relu_forward (out, in, count);
+          break;
+        case CV_LAYER_SOFTMAX:
+          cv_ref_softmax_forward (out, in, n, net->spec.n_classes);
+          break;
+        default:
+          return CV_ERR_ARG;
+        }
+      in = out;
+    }
+  net->n = n;
+  return CV_OK;
+}
+
+const float *
+cv_net_output (const CvNet *net)
+{
+  if (net == NULL || net->n_layers == 0 || net->cap == 0)
+    return NULL;
+  return net->act[net->n_layers - 1];
+}
+
+const float *
+cv_net_activation (const CvNet *net, int index)
+{
+  if (net == NULL || index < 0 || index >= net->n_layers || net->cap == 0)
+    return NULL;
+  return net->act[index];
+}
+
+static int
+labels_valid (const CvNet *net, const uint8_t *labels, int n)
+{
+  if (labels == NULL)
+    return 0;
+  for (int s = 0; s < n; s++)
+    if (labels[s] >= net->spec.n_classes)
+      return 0;
+  return 1;
+}
+
+/* The logits are the input of the softmax layer: act[n_layers - 2]. */
+float
+cv_net_loss (const CvNet *net, const uint8_t *labels, int n)
+{
+  if (net == NULL || n <= 0 || n != net->n || net->n_layers < 2
+      || !labels_valid (net, labels, n))
+    return NAN;
+  return (float) cv_ref_xent_loss (net->act[net->n_layers - 2], labels, n,
+                                   net->spec.n_classes);
+}
+
+CvStatus
+cv_net_backward (CvNet *net, const uint8_t *labels, int n)
+{
+  if (net == NULL || n <= 0 || n != net->n || net->n_layers < 2
+      || !labels_valid (net, labels, n))
+    return CV_ERR_ARG;
+
+  int last = net->n_layers - 1;
+  /* Softmax fused with cross-entropy: the gradient w.r.t. the logits. */
+  cv_ref_xent_backward (net->grad[last - 1], net->act[last], labels, n,
+                        net->spec.n_classes);
+
+  for (int i = last - 1; i >= 0; i--)
+    {
+      const CvLayerInfo *L = &net->layers[i];
+      const float *in = i > 0 ? net->act[i - 1] : net->x;
+      float *din = i > 0 ? net->grad[i - 1] : net->dx;
+      const float *out = net->act[i];
+      const float *dout = net->grad[i];
+      const float *w = net->params + L->param_offset;
+      float *dw = net->grads + L->param_offset;
+      float *db = net->grads + L->bias_offset;
+      size_t in_count = cv_shape_size (L->in) * (size_t) n;
+
+      switch (L->kind)
+        {
+        case CV_LAYER_CONV2D:
+          {
+            CvConvDims d = conv_dims (L, n);
+            if (cv_conv2d_backward (din, dw, db, dout, in, w, &d, &net->scratch) != 0)
+              return CV_ERR_NOMEM;
+          }
+          break;
+        case CV_LAYER_MAXPOOL:
+          {
+            CvPoolDims d = pool_dims (L, n);
+            cv_ref_maxpool_backward (din, dout, net->argmax[i], &d);
+          }
+          break;
+        case CV_LAYER_AVGPOOL:
+          {
+            CvPoolDims d = pool_dims (L, n);
+            cv_ref_avgpool_backward (din, dout, &d);
+          }
+          break;
+        case CV_LAYER_FLATTEN:
+          memcpy (din, dout, sizeof (float) * in_count);
+          break;
+        case CV_LAYER_DENSE:
+          cv_dense_backward (din, dw, db, dout, in, w, n, (int) cv_shape_size (L->in), L->size);
+          break;
+        case CV_LAYER_RELU:
+          cv_ref_relu_backward (din, dout, out, in_count);
+          break;
+        case CV_LAYER_SOFTMAX:   /* only last, handled above */
+        default:
+          return CV_ERR_ARG;
+        }
+    }
+  net->backward_ok = 1;
+  return CV_OK;
+}
+
+const float *
+cv_net_input_grad (const CvNet *net)
+{
+  if (net == NULL || !net->backward_ok)
+    return NULL;
+  return net->dx;
+}
+
+CvStatus
+cv_net_predict (CvNet *net, const float *x, float *probs)
+{
+  if (net == NULL || x == NULL || probs == NULL)
+    return CV_ERR_ARG;
+  CvStatus status = cv_net_forward (net, x, 1);
+  if (status != CV_OK)
+    return status;
+  memcpy (probs, cv_net_output (net), sizeof (float) * (size_t) net->spec.n_classes);
+  return CV_OK;
+}

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * cv-train.c — the training loop, cut into steps a UI can drive, and
+ * evaluation.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cv-engine-private.h"
+
+struct CvTrain {
+  CvNet         *net;       /* borrowed */
+  CvTrainConfig  cfg;
+  const float   *x;         /* borrowed (n, H, W, C) */
+  const uint8_t *y;         /* borrowed (n) */
+  int            n;
+  size_t         sample;    /* floats per sample */
+  CvOptimizer   *opt;
+  CvRng          rng;
+  uint32_t      *order;     /* (n) this epoch's shuffled sample order */
+  float         *xb;        /* (batch, H, W, C) the gathered batch */
+  uint8_t       *yb;        /* (batch) */
+  int            epoch;     /* epochs completed */
+  int            pos;       /* next batch within the epoch */
+  CvAugmentFn    augment;
+  void          *augment_user;
+};
+
+void
+cv_train_config_default (CvTrainConfig *cfg)
+{
+  cv_opt_config_default (&cfg->opt, CV_OPT_ADAM);
+  cfg->batch = 16;
+  cfg->seed = 1;
+}
+
+void
+cv_train_free (CvTrain *train)
+{
+  if (train == NULL)
+    return;
+  cv_opt_free (train->opt);
+  free (train->order);
+  free (train->xb);
+  free (train->yb);
+  free (train);
+}
+
+CvStatus
+cv_train_new (CvNet *net, const CvTrainConfig *cfg, const float *x,
+              const uint8_t *y, int n, CvTrain **out, CvError *err)
+{
+  if (out == NULL)
+    return cv_error_set (err, CV_ERR_ARG, "No place to put the trainer was given.");
+  *out = NULL;
+  if (net == NULL || cfg == NULL || x == NULL || y == NULL)
+    return cv_error_set (err, CV_ERR_ARG, "The network, configuration or data is missing.");
+  if (n <= 0)
+    return cv_error_set (err, CV_ERR_ARG, "There are no training samples.");
+  if (cfg->batch <= 0)
+    return cv_error_set (err, CV_ERR_ARG, "The batch size must be at least 1, not %d.", cfg->batch);
+  if (!(cfg->opt.lr > 0.0f) || !isfinite (cfg->opt.lr))
+    return cv_error_set (err, CV_ERR_ARG, "The learning rate must be a positive number.");
+  for (int i = 0; i < n; i++)
+    if (y[i] >= cv_net_n_classes (net))
+      return cv_error_set (err, CV_ERR_ARG,
+                           "Sample %d has label %d, but the network has only %d classes.",
+                           i, y[i], cv_net_n_classes (net));
+
+  CvTrain *train = calloc (1, sizeof *train);
+  if (train == NULL)
+    return cv_error_set (err, CV_ERR_NOMEM, "Out of memory while preparing training.");
+  train->net = net;
+  train->cfg = *cfg;
+  if (train->cfg.batch > n)
+    train->cfg.batch = n;
+  train->x = x;
+  train->y = y;
+  train->n = n;
+  train->sample = cv_shape_size (cv_net_input_shape (net));
+  cv_rng_seed (&train->rng, cfg->seed);
+  train->opt = cv_opt_new (&cfg->opt, cv_net_n_params (net));
+  train->order = malloc (sizeof (uint32_t) * (size_t) n);
+  train->xb = malloc (sizeof (float) * train->sample * (size_t) train->cfg.batch);
+  train->yb = malloc ((size_t) train->cfg.batch);
+  if (train->opt == NULL || train->order == NULL || train->xb == NULL || train->yb == NULL)
+    {
+      cv_train_free (train);
+      return cv_error_set (err, CV_ERR_NOMEM, "Out of memory while preparing training.");
+    }
+  for (int i = 0; i < n; i++)
+    train->order[i] = (uint32_t) i;
+  *out = train;
+  return CV_OK;
+}
+
+void cv_train_set_lr (CvTrain *train, float lr) { cv_opt_set_lr (train->opt, lr); train->cfg.opt.lr = lr; }
+float cv_train_get_lr (const CvTrain *train) { return train->cfg.opt.lr; }
+int cv_train_epoch_index (const CvTrain *train) { return train->epoch; }
+
+void
+cv_train_set_augment (CvTrain *train, CvAugmentFn fn, void *user)
+{
+  train->augment = fn;
+  train->augment_user = user;
+}
+
+int
+cv_train_batches_per_epoch (const CvTrain *train)
+{
+  return (train->n + train->cfg.batch - 1) / train->cfg.batch;
+}
+
+static int
+argmax_row (const float *p, int classes)
+{
+  int best = 0;
+  for (int c = 1; c < classes; c++)
+    if (p[c] > p[best])
+      best = c;
+  return best;
+}
+
+CvStatus
+cv_train_step (CvTrain *train, CvBatchResult *res)
+{
+  if (train == NULL)
+    return CV_ERR_ARG;
+  CvNet *net = train->net;
+  int batches = cv_train_batches_per_epoch (train);
+  int classes = cv_net_n_classes (net);
+
+  if (train->pos == 0)
+    cv_rng_shuffle (&train->rng, train->order, (uint32_t) train->n);
+
+  int start = train->pos * train->cfg.batch;
+  int nb = train->n - start < train->cfg.batch ? train->n - start : train->cfg.batch;
+  for (int s = 0; s < nb; s++)
+    {
+      uint32_t at = train->order[start + s];
+      memcpy (train->xb + (size_t) s * train->sample, train->x + (size_t) at * train->sample,
+              sizeof (float) * train->sample);
+      train->yb[s] = train->y[at];
+    }
+  if (train->augment != NULL)
+    train->augment (train->xb, nb, cv_net_input_shape (net), &train->rng, train->augment_user);
+
+  CvStatus status = cv_net_forward (net, train->xb, nb);
+  if (status != CV_OK)
+    return status;
+  float loss = cv_net_loss (net, train->yb, nb);
+  if (!isfinite (loss))
+    return CV_ERR_DIVERGED;
+
+  const float *p = cv_net_output (net);
+  int correct = 0;
+  for (int s = 0; s < nb; s++)
+    correct += argmax_row (p + (size_t) s * classes, classes) == train->yb[s];
+
+  cv_net_zero_grads (net);
+  status = cv_net_backward (net, train->yb, nb);
+  if (status != CV_OK)
+    return status;
+  cv_opt_step (train->opt, cv_net_params (net), cv_net_grads (net));
+
+  if (res != NULL)
+    {
+      res->loss = loss;
+      res->n = nb;
+      res->correct = correct;
+      res->batch = train->pos;
+      res->batches = batches;
+      res->epoch_done = train->pos + 1 == batches;
+    }
+  if (++train->pos == batches)
+    {
+      train->pos = 0;
+      train->epoch++;
+    }
+  return CV_OK;
+}
+
+CvStatus
+cv_train_epoch (CvTrain *train, CvProgressFn progress, void *user, CvEpochResult *res)
+{
+  if (train == NULL)
+    return CV_ERR_ARG;
+  double loss_sum = 0;
+  int n = 0, correct = 0;
+  CvBatchResult br = { 0 };
+  CvStatus status = CV_OK;
+
+  do
+    {
+      status = cv_train_step (train, &br);
+      if (status != CV_OK)
+        break;
+      loss_sum += (double) br.loss * br.n;
+      n += br.n;
+      correct += br.correct;
+      /* Cancelling after the last batch has nothing left to stop. */
+      if (progress != NULL && progress (user, br.batch, br.batches, br.loss) != 0
+          && !br.epoch_done)
+        {
+          status = CV_ERR_CANCELLED;
+          break;
+        }
+    }
+  while (!br.epoch_done);
+
+  if (res != NULL)
+    {
+      res->loss = n > 0 ? (float) (loss_sum / n) : 0.0f;
+      res->accuracy = n > 0 ? (float) correct / (float) n : 0.0f;
+      res->n = n;
+    }
+  return status;
+}
+
+CvStatus
+cv_net_evaluate (CvNet *net, const float *x, const uint8_t *y, int n, int batch,
+                 float *loss, float *accuracy, int *confusion)
+{
+  if (net == NULL || x == NULL || y == NULL || n <= 0 || batch <= 0)
+    return CV_ERR_ARG;
+  int classes = cv_net_n_classes (net);
+  for (int i = 0; i < n; i++)
+    if (y[i] >= classes)
+      return CV_ERR_ARG;
+  if (confusion != NULL)
+    memset (confusion, 0, sizeof (int) * (size_t) classes * (size_t) classes);
+
+  size_t sample = cv_shape_size (cv_net_input_shape (net));
+  double loss_sum = 0;
+  int correct = 0;
+  for (int start = 0; start < n; start += batch)
+    {
+      int nb = n - start < batch ? n - start : batch;
+      CvStatus status = cv_net_forward (net, x + (size_t) start * sample, nb);
+      if (status != CV_OK)
+        return status;
+      loss_sum += (double) cv_net_loss (net, y + start, nb) * nb;
+      const float *p = cv_net_output (net);
+      for (int s = 0; s < nb; s++)
+        {
+          int guess = argmax_row (p + (size_t) s * classes, classes);
+          correct += guess == y[start + s];
+          if (confusion != NULL)
+            confusion[y[start + s] * classes + guess]++;
+        }
+    }
+  if (loss != NULL)
+    *loss = (float) (loss_sum / n);
+  if (accuracy != NULL)
+    *accuracy = (float) correct / (float) n;
+  return CV_OK;
+}
