@@ -1,0 +1,273 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""End-to-end test of Convolve's main window, driven the way a student would.
+
+Runs inside an X server (DISPLAY) and a private session bus; run-e2e.sh sets
+both up. Must be Debian's /usr/bin/python3, where pyatspi lives.
+
+  1. start build/src/gui/convolve, wait for its window and AT-SPI tree
+  2. find "Drawing canvas", "Prediction", the "Clear" button and the class bars
+  3. draw a 1 with the mouse (xdotool); "Prediction" must read "1"
+  4. press Clear (a real click where AT-SPI says it is); "Prediction" empties
+  5. draw a 0; "Prediction" must read "0"
+  6. Clear through the AT-SPI Action interface, undo that with Ctrl+Z,
+     clear again with the Delete key: everything but drawing by keyboard
+
+Recognition is only asserted when the shipped digits model loaded (the
+window then has ten class bars); otherwise those checks are reported as
+SKIP and the rest still runs. Last line: "N passed, M failed".
+"""
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+import pyatspi
+
+TITLE = "Convolve"
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(bool(ok))
+    print(f"{'PASS' if ok else 'FAIL'}: {name}{' - ' + str(detail) if detail != '' else ''}",
+          flush=True)
+    return ok
+
+
+def skip(name, why):
+    print(f"SKIP: {name} - {why}", flush=True)
+
+
+def run(*args, timeout=15):
+    return subprocess.run(args, check=True, capture_output=True, text=True,
+                          timeout=timeout).stdout
+
+
+def poll(pred, timeout, interval=0.05):
+    end = time.monotonic() + timeout
+    while True:
+        value = pred()
+        if value or time.monotonic() > end:
+            return value
+        time.sleep(interval)
+
+
+def walk(acc, pred, found=None, first=True):
+    """Depth-first search; nodes can vanish while we walk."""
+    found = [] if found is None else found
+    try:
+        if pred(acc):
+            found.append(acc)
+            if first:
+                return found
+        for child in acc:
+            if child is not None:
+                walk(child, pred, found, first)
+                if first and found:
+                    return found
+    except Exception:
+        pass
+    return found
+
+
+def find(acc, pred):
+    hits = walk(acc, pred)
+    return hits[0] if hits else None
+
+
+def app_for_pid(pid):
+    for app in pyatspi.Registry.getDesktop(0):
+        try:
+            if app is not None and app.get_process_id() == pid and app.childCount > 0:
+                return app
+        except Exception:
+            pass
+    return None
+
+
+def text_of(acc):
+    t = acc.queryText()              # getText(0, -1) is '' in GTK 4.8
+    return t.getText(0, t.characterCount)
+
+
+def bar_percent(bar):
+    """A class bar's percentage: the Value interface, else its description."""
+    try:
+        v = bar.queryValue()
+        lo, hi, now = v.minimumValue, v.maximumValue, v.currentValue
+        if hi > lo:
+            return 100.0 * (now - lo) / (hi - lo), "value"
+    except NotImplementedError:
+        pass
+    desc = (bar.description or "").replace("%", "").strip()
+    return (float(desc) if desc else None), "description"
+
+
+class Window:
+    def __init__(self, wid):
+        self.wid = wid
+
+    def origin(self):
+        geo = dict(kv.split("=", 1) for kv in
+                   run("xdotool", "getwindowgeometry", "--shell", self.wid).split())
+        return int(geo["X"]), int(geo["Y"])
+
+    def rect(self, acc):
+        """Screen rectangle of an accessible (AT-SPI gives window coords)."""
+        e = acc.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        ox, oy = self.origin()
+        return ox + e.x, oy + e.y, e.width, e.height
+
+
+def drag(points, step=0.03):
+    """Press, move through the points, release: one xdotool process. The
+    pauses outlast a frame, so GTK's motion compression keeps every point."""
+    cmd = ["xdotool", "mousemove", "--sync", str(points[0][0]), str(points[0][1]),
+           "mousedown", "1"]
+    for x, y in points[1:]:
+        cmd += ["sleep", str(step), "mousemove", "--sync", str(x), str(y)]
+    cmd += ["sleep", str(step), "mouseup", "1"]
+    run(*cmd, timeout=60)
+
+
+def one(rect):
+    x, y, w, h = rect
+    cx = x + w // 2
+    return [(cx + int(w * 0.06), y + int(h * 0.22))] + \
+           [(cx, y + int(h * (0.22 + 0.56 * i / 12))) for i in range(13)]
+
+
+def zero(rect):
+    import math
+    x, y, w, h = rect
+    cx, cy = x + w / 2, y + h / 2
+    rx, ry = w * 0.22, h * 0.30
+    return [(int(cx + rx * math.sin(2 * math.pi * i / 24)),
+             int(cy - ry * math.cos(2 * math.pi * i / 24))) for i in range(26)]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--app", required=True)
+    ap.add_argument("--out", default=None, help="directory for logs and screenshots")
+    args = ap.parse_args()
+    out = args.out or os.environ.get("MESON_BUILD_ROOT", "/tmp")
+    os.makedirs(out, exist_ok=True)
+
+    env = dict(os.environ)
+    env.setdefault("GSETTINGS_BACKEND", "memory")
+    env["GDK_BACKEND"] = "x11"
+    env.pop("GTK_A11Y", None)        # "none" would hide the AT-SPI tree
+    env["LANGUAGE"] = "C"            # the names below are the English ones
+    log = open(os.path.join(out, "e2e-app.log"), "w")
+    t0 = time.monotonic()
+    proc = subprocess.Popen([args.app], stdout=log, stderr=subprocess.STDOUT, env=env)
+
+    def find_window():
+        r = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", f"^{TITLE}$"],
+                           capture_output=True, text=True)
+        return r.stdout.split()
+
+    try:
+        poll(lambda: proc.poll() is not None or find_window(), 30)
+        wids = find_window()
+        if not check("window is mapped", bool(wids),
+                     f"{time.monotonic() - t0:.2f}s, exit status {proc.poll()}"):
+            return
+        win = Window(wids[0])
+        app = poll(lambda: app_for_pid(proc.pid), 20)
+        if not check("app is in the AT-SPI tree", app is not None,
+                     f"{time.monotonic() - t0:.2f}s"):
+            return
+
+        canvas = poll(lambda: find(app, lambda a: a.name == "Drawing canvas"), 5)
+        pred = find(app, lambda a: a.name == "Prediction")
+        clear = find(app, lambda a: a.getRole() == pyatspi.ROLE_PUSH_BUTTON
+                     and a.name == "Clear")
+        check("found Drawing canvas, Prediction and Clear",
+              None not in (canvas, pred, clear), f"{canvas} {pred} {clear}")
+        if None in (canvas, pred, clear):
+            return
+        bars = walk(app, lambda a: a.getRole() in (pyatspi.ROLE_PROGRESS_BAR,
+                                                    pyatspi.ROLE_LEVEL_BAR),
+                    first=False)
+        names = [b.name for b in bars]
+        have_digits = names == [str(d) for d in range(10)]
+        if have_digits:
+            check("ten class bars named 0-9", True, names)
+        else:
+            skip("ten class bars named 0-9",
+                 f"the shipped digits model did not load (bars: {names})")
+
+        check("Prediction is empty before drawing", text_of(pred) == "", repr(text_of(pred)))
+
+        crect = win.rect(canvas)
+        check("canvas is big enough to draw on", crect[2] >= 150 and crect[3] >= 150, crect)
+
+        # -- a 1 --------------------------------------------------------------
+        drag(one(crect))
+        got = poll(lambda: text_of(pred), 5)
+        check("Prediction is not empty after drawing", got != "", repr(got))
+        if have_digits:
+            check("a drawn 1 is recognised as 1", got == "1", repr(got))
+            bar = next(b for b in bars if b.name == "1")
+            pct = poll(lambda: (lambda p: p if p[0] and p[0] > 0 else None)(bar_percent(bar)), 3)
+            check("bar '1' exposes its percentage", pct is not None and 0 < pct[0] <= 100,
+                  pct)
+        if args.out:
+            run("import", "-window", "root", os.path.join(out, "e2e-1.png"))
+
+        # -- Clear with a real click where AT-SPI puts the button --------------
+        bx, by, bw, bh = win.rect(clear)
+        run("xdotool", "mousemove", "--sync", str(bx + bw // 2), str(by + bh // 2),
+            "click", "1")
+        got = poll(lambda: text_of(pred) == "" and "empty", 5)
+        check("clicking Clear empties Prediction", got == "empty", repr(text_of(pred)))
+
+        # -- a 0 --------------------------------------------------------------
+        drag(zero(crect))
+        got = poll(lambda: text_of(pred), 5)
+        check("Prediction is not empty after the second drawing", got != "", repr(got))
+        if have_digits:
+            check("a drawn 0 is recognised as 0", got == "0", repr(got))
+        if args.out:
+            run("import", "-window", "root", os.path.join(out, "e2e-0.png"))
+
+        # -- the keyboard: Clear by AT-SPI action, undo, Delete -----------------
+        action = clear.queryAction()
+        acts = [action.getName(i) for i in range(action.nActions)]
+        action.doAction(acts.index("click") if "click" in acts else 0)
+        got = poll(lambda: text_of(pred) == "" and "empty", 5)   # 250 ms activate delay
+        check("Clear through AT-SPI empties Prediction", got == "empty", repr(text_of(pred)))
+
+        run("xdotool", "windowfocus", "--sync", win.wid)
+        run("xdotool", "key", "ctrl+z")
+        got = poll(lambda: text_of(pred), 5)
+        check("Ctrl+Z brings the drawing back", got != "", repr(got))
+        run("xdotool", "key", "Delete")
+        got = poll(lambda: text_of(pred) == "" and "empty", 5)
+        check("the Delete key clears", got == "empty", repr(text_of(pred)))
+        print(f"driver time {time.monotonic() - t0:.2f}s", flush=True)
+    finally:
+        if proc.poll() is not None:
+            print(f"app exited early with status {proc.returncode}", flush=True)
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Exception as exc:
+        check("driver ran to the end", False, f"{type(exc).__name__}: {exc}")
+    passed = sum(results)
+    failed = len(results) - passed
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(0 if results and failed == 0 else 1)
