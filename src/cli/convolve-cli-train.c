@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
@@ -59,6 +60,8 @@ epoch_finished_cb (ConvolveTrainer *trainer,
       g_print (_("epoch %d/%d  loss %.4f  accuracy %.1f%%  val %s  %.2f s\n"),
                epoch, run->epochs, loss, 100.0 * accuracy, val, seconds);
     }
+  /* A pipe (tee, a test, a GUI reading us) sees each epoch as it ends. */
+  fflush (stdout);
 }
 
 static void
@@ -124,8 +127,8 @@ cli_train (int argc, char **argv)
     { "samples", 0, 0, G_OPTION_ARG_STRING, &samples_s, N_("Training samples: shapes draws this many (180); other datasets keep the first N"), "N" },
     { "val-samples", 0, 0, G_OPTION_ARG_STRING, &val_samples_s, N_("shapes: size of the fresh validation set (300); 0 for none"), "N" },
     { "epochs", 'e', 0, G_OPTION_ARG_STRING, &epochs_s, N_("Passes over the data (20)"), "N" },
-    { "batch", 'b', 0, G_OPTION_ARG_STRING, &batch_s, N_("Samples per batch (16)"), "N" },
-    { "lr", 0, 0, G_OPTION_ARG_STRING, &lr_s, N_("Learning rate, the peak one for onecycle (0.001)"), N_("RATE") },
+    { "batch", 'b', 0, G_OPTION_ARG_STRING, &batch_s, N_("Samples per batch (8)"), "N" },
+    { "lr", 0, 0, G_OPTION_ARG_STRING, &lr_s, N_("Learning rate, the peak one for onecycle (0.005)"), N_("RATE") },
     { "optimizer", 0, 0, G_OPTION_ARG_STRING, &optimizer_s, N_("adam or sgd (adam)"), N_("NAME") },
     { "seed", 's', 0, G_OPTION_ARG_STRING, &seed_s, N_("Seed for weights, shuffling, augmentation and shapes (1)"), "N" },
     { "augment", 0, 0, G_OPTION_ARG_NONE, &augment, N_("Randomly rotate, scale, shift and thicken training images"), NULL },
@@ -141,9 +144,9 @@ cli_train (int argc, char **argv)
   g_autoptr(ConvolveDataset) val_set = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *owned_spec = NULL;
-  gint64 samples = 0, val_samples = 300, epochs = 20, batch = 16, patience = 0;
+  gint64 samples = 0, val_samples = 300, epochs = 20, batch = 8, patience = 0;
   gint64 seed = 1;
-  double lr = 0.001;
+  double lr = 0.005;
   int optimizer = 0, schedule = 0;
   const char *spec;
   TrainRun run = { 0 };
@@ -152,10 +155,13 @@ cli_train (int argc, char **argv)
 
   if (!cli_parse_options ("train", NULL,
                           _("Train a network through the trainer thread, one line per epoch."),
-                          _("The defaults train the shapes network to at least 98 % training and\n"
-                            "90 % validation accuracy.  Ctrl+C stops at the next batch and writes no\n"
-                            "model (exit status 130).  Validation: shapes draws a fresh set from\n"
-                            "seed + 1; other datasets use their test split.\n\n"
+                          _("The defaults (Adam, rate 0.005, batch 8, 20 epochs, seed 1) train the\n"
+                            "shapes network to an accuracy of 1.00 on its 180 samples and about 0.95\n"
+                            "on fresh ones.  "
+                            "Ctrl+C stops at the next batch and writes no model\n"
+                            "(exit status 130).  "
+                            "Validation: shapes draws a fresh set of --val-samples from seed + 1;\n"
+                            "other datasets use their test split.\n\n"
                             "Examples:\n"
                             "  convolve-cli train --arch shapes --dataset shapes --out shapes.cvm\n"
                             "  convolve-cli train --arch digits --dataset digits --augment \\\n"

@@ -490,7 +490,13 @@ train_job_run (gpointer data)
           correct += res.correct;
           epoch_done = res.epoch_done;
 
+          /* Publish first: whoever hears of the batch finds its weights. */
           now = g_get_monotonic_time ();
+          if (epoch_done || stepping || now - last_publish >= SNAPSHOT_INTERVAL_US)
+            {
+              train_job_publish (job);
+              last_publish = now;
+            }
           if (stepping || now - last_batch_post >= BATCH_MIN_INTERVAL_US)
             {
               msg = g_new0 (Msg, 1);
@@ -500,11 +506,6 @@ train_job_run (gpointer data)
               msg->loss = res.loss;
               train_job_post (job, msg);
               last_batch_post = now;
-            }
-          if (!epoch_done && (stepping || now - last_publish >= SNAPSHOT_INTERVAL_US))
-            {
-              train_job_publish (job);
-              last_publish = now;
             }
         }
       if (error != NULL)
@@ -519,16 +520,13 @@ train_job_run (gpointer data)
             val_acc = vacc;
         }
 
-      train_job_publish (job);
-      last_publish = g_get_monotonic_time ();
-
       msg = g_new0 (Msg, 1);
       msg->kind = MSG_EPOCH;
       msg->epoch = epoch;
       msg->loss = seen > 0 ? loss_sum / (double) seen : 0.0;
       msg->accuracy = seen > 0 ? (double) correct / (double) seen : 0.0;
       msg->val_accuracy = val_acc;
-      msg->seconds = (double) (last_publish - t0) / G_USEC_PER_SEC;
+      msg->seconds = (double) (g_get_monotonic_time () - t0) / G_USEC_PER_SEC;
       train_job_post (job, msg);
 
       if (best != NULL)
