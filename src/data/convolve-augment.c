@@ -62,17 +62,19 @@ convolve_augment_one (float *img, CvShape shape, const ConvolveAugment *aug, CvR
   gsize size = cv_shape_size (shape);
   float *tmp = g_new (float, size);
   float pick = cv_rng_uniform (rng);
-  float strength = 0.4f + 0.6f * cv_rng_uniform (rng);
+  float strength = cv_rng_uniform (rng);
   float angle = uniform_pm (rng, aug->rotate) * (float) (G_PI / 180.0);
   float scale = 1.0f + uniform_pm (rng, aug->scale);
   float tx = uniform_pm (rng, aug->shift);
   float ty = uniform_pm (rng, aug->shift);
   float ca, sa, mcx, mcy;
 
+  /* Dilation 0.4–1 of the way; erosion only 0.2–0.5, since a one-pixel
+   * line would vanish. */
   if (pick < aug->thickness * 0.5f)
-    thicken (img, tmp, w, h, c, strength);
+    thicken (img, tmp, w, h, c, 0.4f + 0.6f * strength);
   else if (pick < aug->thickness)
-    thicken (img, tmp, w, h, c, -strength);
+    thicken (img, tmp, w, h, c, -(0.2f + 0.3f * strength));
 
   /* Inverse map: for each output pixel centre, where it comes from. */
   memcpy (tmp, img, size * sizeof (float));

@@ -48,6 +48,28 @@ convolve_file_display_name (GFile *file)
   return g_steal_pointer (&base);
 }
 
+gboolean
+convolve_replace_file_contents (GFile *file, const void *data, gsize len, GError **error)
+{
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(GCancellable) abandon = NULL;
+  gsize written = 0;
+
+  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error);
+  if (out == NULL)
+    return FALSE;
+  if (!g_output_stream_write_all (G_OUTPUT_STREAM (out), data, len, &written, NULL, error))
+    {
+      /* Closing normally would rename the partial temporary file over the
+       * old one; closing with a cancelled cancellable throws it away. */
+      abandon = g_cancellable_new ();
+      g_cancellable_cancel (abandon);
+      g_output_stream_close (G_OUTPUT_STREAM (out), abandon, NULL);
+      return FALSE;
+    }
+  return g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error);
+}
+
 /* ----------------------------------------------------------- inflating */
 
 typedef struct {
@@ -440,9 +462,8 @@ write_idx (GFile *file, const guint32 *dims, int ndims, const guint8 *values,
   else
     bytes = g_byte_array_free_to_bytes (g_steal_pointer (&raw));
 
-  return g_file_replace_contents (file, g_bytes_get_data (bytes, NULL),
-                                  g_bytes_get_size (bytes), NULL, FALSE,
-                                  G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, error);
+  return convolve_replace_file_contents (file, g_bytes_get_data (bytes, NULL),
+                                         g_bytes_get_size (bytes), error);
 }
 
 gboolean

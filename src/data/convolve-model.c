@@ -295,10 +295,10 @@ convolve_model_save (ConvolveModel *self, GFile *file, GError **error)
                    _("%s: the model could not be turned into bytes (out of memory?)"), display);
       return FALSE;
     }
-  /* g_file_replace_contents writes a temporary file and renames it over
-   * the old one: a crash or a full disk leaves the old model intact. */
-  if (!g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, &local))
+  /* A temporary file renamed over the old one once complete: a crash or a
+   * full disk leaves the old model intact. */
+  if (!convolve_replace_file_contents (file, g_bytes_get_data (bytes, NULL),
+                                       g_bytes_get_size (bytes), &local))
     {
       g_autofree char *display = convolve_file_display_name (file);
       g_set_error (error, G_IO_ERROR, local->code, _("%s: the model could not be saved: %s"),

@@ -23,7 +23,9 @@ ConvolveModel *convolve_model_new_from_file  (GFile *file, GError **error);
 /* "digits" or "shapes": the models compiled into the GResource. */
 ConvolveModel *convolve_model_new_builtin    (const char *name, GError **error);
 
-/* Atomic: g_file_replace_contents, so the old file survives a crash. */
+/* Atomic: a temporary file renamed over the old one once every byte is
+ * written (g_file_replace + a cancelled close on failure), so the old file
+ * survives a crash or a full disk. */
 gboolean       convolve_model_save           (ConvolveModel *self, GFile *file,
                                               GError **error);
 GBytes        *convolve_model_to_bytes       (ConvolveModel *self);

@@ -41,16 +41,19 @@ cmp_float (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-/* Step 1. ink[w*h] receives the picture as ink = 1 on background = 0.
- * Returns FALSE if the picture is flat (nothing drawn). */
+/* Step 1. How to turn a pixel into ink: ink = (v' − lo) / (1 − lo) where v'
+ * is v, or 1 − v when the background (the border's median) is light. */
+typedef struct {
+  gboolean invert;
+  float    lo;
+} Levels;
+
 static gboolean
-normalise_polarity (const float *gray, int w, int h, float *ink)
+find_levels (const float *gray, int w, int h, Levels *lv)
 {
-  gsize n = (gsize) w * h;
   gsize nb = 0;
   float *border;
-  float bg, lo, hi;
-  gboolean invert;
+  float bg;
 
   border = g_new (float, 2 * (gsize) (w + h));
   for (int x = 0; x < w; x++)
@@ -69,24 +72,81 @@ normalise_polarity (const float *gray, int w, int h, float *ink)
   bg = CLAMP (border[nb / 2], 0.0f, 1.0f);
   g_free (border);
 
-  invert = bg > 0.5f;
-  lo = invert ? 1.0f - bg : bg;   /* background level once ink is light */
-  hi = 1.0f;
-  if (hi - lo < 0.05f)
-    {
-      memset (ink, 0, n * sizeof (float));
-      return FALSE;
-    }
+  lv->invert = bg > 0.5f;
+  lv->lo = lv->invert ? 1.0f - bg : bg;
+  return 1.0f - lv->lo >= 0.05f;
+}
 
-  for (gsize i = 0; i < n; i++)
+static inline float
+ink_of (const Levels *lv, float v)
+{
+  v = CLAMP (v, 0.0f, 1.0f);
+  if (lv->invert)
+    v = 1.0f - v;
+  v = (v - lv->lo) / (1.0f - lv->lo);
+  return v < INK_FLOOR ? 0.0f : MIN (v, 1.0f);
+}
+
+/* The whole picture as ink. */
+static void
+ink_picture (const float *gray, int w, int h, const Levels *lv, float *ink)
+{
+  for (gsize i = 0, n = (gsize) w * h; i < n; i++)
+    ink[i] = ink_of (lv, gray[i]);
+}
+
+/* The bounding box of the ink within a region, inclusive; FALSE if none. */
+static gboolean
+ink_bounds (const float *gray, int w, const Levels *lv,
+            int rx0, int ry0, int rx1, int ry1,
+            int *x0, int *y0, int *x1, int *y1)
+{
+  *x0 = rx1 + 1; *y0 = ry1 + 1; *x1 = -1; *y1 = -1;
+  for (int y = ry0; y <= ry1; y++)
     {
-      float v = CLAMP (gray[i], 0.0f, 1.0f);
-      if (invert)
-        v = 1.0f - v;
-      v = (v - lo) / (hi - lo);
-      ink[i] = v < INK_FLOOR ? 0.0f : MIN (v, 1.0f);
+      const float *row = gray + (gsize) y * w;
+      int first = -1, last = -1;
+      for (int x = rx0; x <= rx1; x++)
+        if (ink_of (lv, row[x]) > 0.0f)
+          {
+            if (first < 0)
+              first = x;
+            last = x;
+          }
+      if (first >= 0)
+        {
+          *x0 = MIN (*x0, first);
+          *x1 = MAX (*x1, last);
+          *y0 = MIN (*y0, y);
+          *y1 = y;
+        }
     }
-  return TRUE;
+  return *x1 >= 0;
+}
+
+/* The ink inside [x0, x1] × [y0, y1] with a one-pixel empty margin,
+ * averaged over k×k blocks (k = 1: copied). A big drawing is reduced here
+ * to about twice the box first, so the later steps stay cheap; averaging
+ * blocks is itself area resampling, so the result barely changes. */
+static float *
+ink_crop (const float *gray, int w, const Levels *lv,
+          int x0, int y0, int x1, int y1, int k, int *cw, int *ch)
+{
+  int bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+  int nw = (bw + k - 1) / k + 2, nh = (bh + k - 1) / k + 2;
+  float *out = g_new0 (float, (gsize) nw * nh);
+  float norm = 1.0f / (float) (k * k);
+
+  for (int y = y0; y <= y1; y++)
+    {
+      const float *row = gray + (gsize) y * w;
+      float *orow = out + (gsize) ((y - y0) / k + 1) * nw + 1;
+      for (int x = x0; x <= x1; x++)
+        orow[(x - x0) / k] += ink_of (lv, row[x]) * norm;
+    }
+  *cw = nw;
+  *ch = nh;
+  return out;
 }
 
 /* Step 2. Erases 8-connected pieces much lighter than the largest one.
@@ -347,16 +407,19 @@ stretch (float *out, int n)
 void
 convolve_preprocess_plain (const float *gray, int w, int h, int out_size, float *out)
 {
+  Levels lv;
   float *ink;
 
   g_return_if_fail (out != NULL && out_size > 0);
   memset (out, 0, (gsize) out_size * out_size * sizeof (float));
   g_return_if_fail (gray != NULL && w > 0 && h > 0);
 
+  if (!find_levels (gray, w, h, &lv))
+    return;
   ink = g_new (float, (gsize) w * h);
-  if (normalise_polarity (gray, w, h, ink))
-    area_resample (ink, w, h, 0.0, (double) out_size / w, 0.0, (double) out_size / h,
-                   out, out_size, out_size);
+  ink_picture (gray, w, h, &lv, ink);
+  area_resample (ink, w, h, 0.0, (double) out_size / w, 0.0, (double) out_size / h,
+                 out, out_size, out_size);
   g_free (ink);
 }
 
@@ -368,8 +431,9 @@ convolve_preprocess (const float       *gray,
                      int                out_size,
                      float             *out)
 {
-  float *ink, *work;
-  int ww = w;
+  float *ink = NULL;
+  int ww, hh, bx0, by0, bx1, by1, k, box;
+  Levels lv;
   Moments mo;
   double s, ox, oy, bw, bh, cx, cy, left, top;
   gboolean ok = FALSE;
@@ -378,35 +442,56 @@ convolve_preprocess (const float       *gray,
   memset (out, 0, (gsize) out_size * out_size * sizeof (float));
   g_return_val_if_fail (gray != NULL && w > 0 && h > 0 && spec != NULL, FALSE);
 
-  ink = g_new (float, (gsize) w * h);
-  if (!normalise_polarity (gray, w, h, ink))
-    goto out;
+  if (!find_levels (gray, w, h, &lv))
+    return FALSE;
 
   if (spec->box <= 0)
     {
-      area_resample (ink, w, h, 0.0, (double) out_size / w, 0.0, (double) out_size / h,
-                     out, out_size, out_size);
-      ok = stretch (out, out_size * out_size);
-      goto out;
+      convolve_preprocess_plain (gray, w, h, out_size, out);
+      return stretch (out, out_size * out_size);
     }
 
-  if (remove_specks (ink, w, h) < BLANK_MASS || !moments (ink, w, h, &mo))
-    goto out;
+  if (!ink_bounds (gray, w, &lv, 0, 0, w - 1, h - 1, &bx0, &by0, &bx1, &by1))
+    return FALSE;
+  box = MIN (spec->box, out_size);
+  for (int pass = 0; ; pass++)
+    {
+      int nx0, ny0, nx1, ny1;
 
-  work = ink;
+      k = MAX (1, MAX (bx1 - bx0 + 1, by1 - by0 + 1) / (2 * box));
+      ink = ink_crop (gray, w, &lv, bx0, by0, bx1, by1, k, &ww, &hh);
+      if (remove_specks (ink, ww, hh) < BLANK_MASS / (k * k) || !moments (ink, ww, hh, &mo))
+        goto out;
+      if (pass > 0)
+        break;
+      /* Specks gone, the ink may cover less: crop again from the picture,
+       * so that a speck cannot change the result at all. */
+      if (!ink_bounds (gray, w, &lv,
+                       bx0 + (mo.x0 - 1) * k, by0 + (mo.y0 - 1) * k,
+                       MIN (bx0 + mo.x1 * k - 1, bx1), MIN (by0 + mo.y1 * k - 1, by1),
+                       &nx0, &ny0, &nx1, &ny1))
+        goto out;
+      if (nx0 == bx0 && ny0 == by0 && nx1 == bx1 && ny1 == by1)
+        break;
+      bx0 = nx0; by0 = ny0; bx1 = nx1; by1 = ny1;
+      g_clear_pointer (&ink, g_free);
+    }
+
   if (spec->deskew)
     {
-      work = deskew (ink, w, h, &mo, &ww);
+      int dw;
+      float *sheared = deskew (ink, ww, hh, &mo, &dw);
       g_free (ink);
-      ink = work;
-      if (!moments (ink, ww, h, &mo))
+      ink = sheared;
+      ww = dw;
+      if (!moments (ink, ww, hh, &mo))
         goto out;
     }
 
   /* Step 4: scale so the box's longer side is spec->box pixels. */
   bw = mo.x1 - mo.x0 + 1;
   bh = mo.y1 - mo.y0 + 1;
-  s = MIN ((double) spec->box, (double) out_size) / MAX (bw, bh);
+  s = (double) box / MAX (bw, bh);
 
   /* Step 5: the point that lands in the middle of the output. */
   if (spec->center_of_mass)
@@ -434,7 +519,7 @@ convolve_preprocess (const float       *gray,
   /* Output pixel j starts at source x = cx + (j − out_size/2) / s. */
   ox = cx - (out_size / 2.0) / s;
   oy = cy - (out_size / 2.0) / s;
-  area_resample (ink, ww, h, ox, s, oy, s, out, out_size, out_size);
+  area_resample (ink, ww, hh, ox, s, oy, s, out, out_size, out_size);
   ok = stretch (out, out_size * out_size);
 
 out:
