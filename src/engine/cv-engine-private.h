@@ -48,6 +48,7 @@ struct CvNet {
   int      cap;
   int      n;            /* samples of the last forward */
   int      backward_ok;  /* the input gradient belongs to the last forward */
+  int      no_input_grad; /* skip the gradient w.r.t. the input (training) */
   float   *x;            /* (cap, H, W, C) a copy of the last input */
   float   *dx;           /* (cap, H, W, C) gradient w.r.t. the input */
   float  **act;          /* [n_layers] (cap, out.h, out.w, out.c) */

@@ -200,6 +200,10 @@ CvStatus cv_net_backward (CvNet *net, const uint8_t *labels, int n);
  * (n, H, W, C). For gradient checks and saliency views. */
 const float *cv_net_input_grad (const CvNet *net);
 
+/* Whether cv_net_backward computes the input gradient (default 1). Training
+ * turns it off for its own steps: nothing reads it and it costs a pass. */
+void cv_net_set_input_grad (CvNet *net, int enabled);
+
 /* Single image convenience: probs[classes]. */
 CvStatus cv_net_predict (CvNet *net, const float *x, float *probs);
 

@@ -74,27 +74,51 @@ CV_REF_DECLARE (double, cv_refd_)
 
 /* ------------------------------------------------------------ fast kernels
  *
- * The network calls these; they pick the fastest implementation the CPU
- * supports and fall back to the reference. `scratch` grows as needed and is
- * owned by the caller (freed with free()).
+ * The network calls these. Conv2D runs as im2col + SGEMM over chunks of
+ * output positions; Dense is one SGEMM. The SGEMM packs its operands into
+ * cache-sized panels and runs a 6×16 micro-kernel, in portable C or with
+ * AVX2+FMA when the CPU has it (chosen at run time). Workspace lives in a
+ * CvScratch that grows once and is reused, so no call allocates in the
+ * steady state.
  */
 typedef struct {
-  float  *buf;
-  size_t  cap;   /* floats */
+  float  *col;      /* (rows, k·k·c) im2col chunk, or its gradient */
+  size_t  col_cap;  /* floats */
+  float  *pa;       /* packed A panel (MC × KC) */
+  float  *pb;       /* packed B panel (KC × NC) */
 } CvScratch;
 
-/* Returns 0, or -1 if scratch memory could not be grown. */
+void cv_scratch_free (CvScratch *scratch);
+
+enum {
+  CV_PATH_REFERENCE = 0,   /* the plain loops of cv-ref-impl.inc */
+  CV_PATH_C = 1,           /* blocked SGEMM, portable C micro-kernel */
+  CV_PATH_AVX2 = 2,        /* blocked SGEMM, AVX2+FMA micro-kernel */
+};
+
+/* Which path the kernels take now: the best the CPU supports, unless a
+ * test or benchmark pinned one with cv_kernels_force (-1: automatic).
+ * cv_kernels_force is for single-threaded tests and benchmarks only. */
+int  cv_kernels_path (void);
+void cv_kernels_force (int path);
+int  cv_kernels_best_path (void);
+
+/* C (M×N, row stride ldc) += op(A) · op(B), op(A) M×K and op(B) K×N, where
+ * op(X) is X (row-major, stride ld) or, if trans, Xᵀ. Returns -1 if the
+ * workspace could not be allocated, else 0. `path` is CV_PATH_C or _AVX2. */
+int cv_sgemm (int path, int trans_a, int trans_b, int m, int n, int k,
+              const float *a, int lda, const float *b, int ldb,
+              float *c, int ldc, CvScratch *scratch);
+
+/* All return 0, or -1 if scratch memory could not be grown. */
 int cv_conv2d_forward (float *y, const float *x, const float *k, const float *b,
                        const CvConvDims *d, CvScratch *scratch);
 int cv_conv2d_backward (float *dx, float *dk, float *db, const float *dy,
                         const float *x, const float *k, const CvConvDims *d,
                         CvScratch *scratch);
-void cv_dense_forward (float *y, const float *x, const float *w, const float *b,
-                       int n, int in, int out);
-void cv_dense_backward (float *dx, float *dw, float *db, const float *dy,
-                        const float *x, const float *w, int n, int in, int out);
-
-/* Which path the fast kernels take: 0 reference, 1 portable blocked C,
- * 2 AVX2+FMA. cv_kernels_force() lets tests pin a path (-1: automatic). */
-int  cv_kernels_path (void);
-void cv_kernels_force (int path);
+void cv_maxpool_forward (float *y, int32_t *argmax, const float *x, const CvPoolDims *d);
+int cv_dense_forward (float *y, const float *x, const float *w, const float *b,
+                      int n, int in, int out, CvScratch *scratch);
+int cv_dense_backward (float *dx, float *dw, float *db, const float *dy,
+                       const float *x, const float *w, int n, int in, int out,
+                       CvScratch *scratch);

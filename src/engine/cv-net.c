@@ -44,7 +44,7 @@ cv_net_free (CvNet *net)
   free (net->argmax);
   free (net->params);
   free (net->grads);
-  free (net->scratch.buf);
+  cv_scratch_free (&net->scratch);
   free (net);
 }
 
@@ -278,7 +278,7 @@ cv_net_forward (CvNet *net, const float *x, int n)
         case CV_LAYER_MAXPOOL:
           {
             CvPoolDims d = pool_dims (L, n);
-            cv_ref_maxpool_forward (out, net->argmax[i], in, &d);
+            cv_maxpool_forward (out, net->argmax[i], in, &d);
           }
           break;
         case CV_LAYER_AVGPOOL:
@@ -291,7 +291,9 @@ cv_net_forward (CvNet *net, const float *x, int n)
           memcpy (out, in, sizeof (float) * count);
           break;
         case CV_LAYER_DENSE:
-          cv_dense_forward (out, in, w, b, n, (int) cv_shape_size (L->in), L->size);
+          if (cv_dense_forward (out, in, w, b, n, (int) cv_shape_size (L->in), L->size,
+                                &net->scratch) != 0)
+            return CV_ERR_NOMEM;
           break;
         case CV_LAYER_RELU:
           cv_ref_relu_forward (out, in, count);
@@ -362,7 +364,7 @@ cv_net_backward (CvNet *net, const uint8_t *labels, int n)
     {
       const CvLayerInfo *L = &net->layers[i];
       const float *in = i > 0 ? net->act[i - 1] : net->x;
-      float *din = i > 0 ? net->grad[i - 1] : net->dx;
+      float *din = i > 0 ? net->grad[i - 1] : net->no_input_grad ? NULL : net->dx;
       const float *out = net->act[i];
       const float *dout = net->grad[i];
       const float *w = net->params + L->param_offset;
@@ -382,31 +384,44 @@ cv_net_backward (CvNet *net, const uint8_t *labels, int n)
         case CV_LAYER_MAXPOOL:
           {
             CvPoolDims d = pool_dims (L, n);
-            cv_ref_maxpool_backward (din, dout, net->argmax[i], &d);
+            if (din != NULL)
+              cv_ref_maxpool_backward (din, dout, net->argmax[i], &d);
           }
           break;
         case CV_LAYER_AVGPOOL:
           {
             CvPoolDims d = pool_dims (L, n);
-            cv_ref_avgpool_backward (din, dout, &d);
+            if (din != NULL)
+              cv_ref_avgpool_backward (din, dout, &d);
           }
           break;
         case CV_LAYER_FLATTEN:
-          memcpy (din, dout, sizeof (float) * in_count);
+          if (din != NULL)
+            memcpy (din, dout, sizeof (float) * in_count);
           break;
         case CV_LAYER_DENSE:
-          cv_dense_backward (din, dw, db, dout, in, w, n, (int) cv_shape_size (L->in), L->size);
+          if (cv_dense_backward (din, dw, db, dout, in, w, n, (int) cv_shape_size (L->in),
+                                 L->size, &net->scratch) != 0)
+            return CV_ERR_NOMEM;
           break;
         case CV_LAYER_RELU:
-          cv_ref_relu_backward (din, dout, out, in_count);
+          if (din != NULL)
+            cv_ref_relu_backward (din, dout, out, in_count);
           break;
         case CV_LAYER_SOFTMAX:   /* only last, handled above */
         default:
           return CV_ERR_ARG;
         }
     }
-  net->backward_ok = 1;
+  net->backward_ok = !net->no_input_grad;
   return CV_OK;
+}
+
+void
+cv_net_set_input_grad (CvNet *net, int enabled)
+{
+  if (net != NULL)
+    net->no_input_grad = !enabled;
 }
 
 const float *

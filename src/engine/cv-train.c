@@ -159,7 +159,10 @@ cv_train_step (CvTrain *train, CvBatchResult *res)
     correct += argmax_row (p + (size_t) s * classes, classes) == train->yb[s];
 
   cv_net_zero_grads (net);
+  int input_grad = !net->no_input_grad;
+  cv_net_set_input_grad (net, 0);
   status = cv_net_backward (net, train->yb, nb);
+  cv_net_set_input_grad (net, input_grad);
   if (status != CV_OK)
     return status;
   cv_opt_step (train->opt, cv_net_params (net), cv_net_grads (net));

@@ -383,12 +383,12 @@ test_conv2d_worked_example (void **state)
     assert_float_equal (y[i], expected[i], 0);
 
   /* The network's own kernel (whichever path it takes) agrees. */
-  CvScratch scratch = { NULL, 0 };
+  CvScratch scratch = { NULL, 0, NULL, NULL };
   memset (y, 0, sizeof y);
   assert_int_equal (cv_conv2d_forward (y, x, k, b, &d, &scratch), 0);
   for (int i = 0; i < 9; i++)
     assert_float_equal (y[i], expected[i], 0);
-  free (scratch.buf);
+  cv_scratch_free (&scratch);
 
   /* With padding "same" the map keeps the 5×5 size; its centre is unchanged. */
   CvConvDims ds = make_conv_dims (1, 5, 5, 1, 1, 3, 1, 1);

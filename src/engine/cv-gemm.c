@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * cv-gemm.c — a cache-blocked single-precision GEMM, C += op(A) · op(B).
+ *
+ * The classic layered scheme (Goto; BLIS):
+ *
+ *   for each KC-deep slice of K:
+ *     pack op(B)[slice, :] into NR-wide column strips      (pb: KC × NC)
+ *     for each MC-tall block of rows of op(A):
+ *       pack op(A)[block, slice] into MR-tall row strips   (pa: MC × KC)
+ *       for each strip pair: the micro-kernel adds an MR × NR tile of C
+ *
+ * Packing takes care of transposes and ragged edges (padded with zeros), so
+ * one micro-kernel serves every case. The micro-kernel keeps its 6 × 16
+ * tile of C in registers while it walks K: in portable C, or with AVX2+FMA
+ * (12 ymm accumulators) when the CPU has them.
+ *
+ * Summation order is fixed by the blocking, so results are reproducible on
+ * one machine and one path; the paths differ from each other (FMA rounds
+ * once) by float rounding only.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cv-kernels.h"
+
+#define MR 6
+#define NR 16
+#define KC 256
+#define MC 96     /* multiple of MR: pa is 96 × 256 floats = 96 KiB */
+#define NC 1024   /* multiple of NR: pb is 256 × 1024 floats = 1 MiB */
+
+static float *
+alloc_aligned (size_t floats)
+{
+  size_t bytes = (floats * sizeof (float) + 63) & ~(size_t) 63;
+  return aligned_alloc (64, bytes);
+}
+
+static int
+ensure_panels (CvScratch *s)
+{
+  if (s->pa == NULL)
+    s->pa = alloc_aligned ((size_t) MC * KC);
+  if (s->pb == NULL)
+    s->pb = alloc_aligned ((size_t) KC * NC);
+  return s->pa != NULL && s->pb != NULL ? 0 : -1;
+}
+
+void
+cv_scratch_free (CvScratch *s)
+{
+  free (s->col);
+  free (s->pa);
+  free (s->pb);
+  memset (s, 0, sizeof *s);
+}
+
+/* ---------------------------------------------------------------- packing */
+
+/* pa: strips of MR rows; within a strip, for each p, MR consecutive values. */
+static void
+pack_a (float *pa, int trans, const float *a, int lda, int i0, int mb, int p0, int kb)
+{
+  for (int s = 0; s < mb; s += MR)
+    {
+      int rows = mb - s < MR ? mb - s : MR;
+      float *dst = pa + (size_t) s * kb;
+      if (!trans)
+        {
+          for (int p = 0; p < kb; p++)
+            {
+              int r = 0;
+              for (; r < rows; r++)
+                dst[p * MR + r] = a[(size_t) (i0 + s + r) * lda + p0 + p];
+              for (; r < MR; r++)
+                dst[p * MR + r] = 0.0f;
+            }
+        }
+      else
+        {
+          for (int p = 0; p < kb; p++)
+            {
+              const float *src = a + (size_t) (p0 + p) * lda + i0 + s;
+              int r = 0;
+              for (; r < rows; r++)
+                dst[p * MR + r] = src[r];
+              for (; r < MR; r++)
+                dst[p * MR + r] = 0.0f;
+            }
+        }
+    }
+}
+
+/* pb: strips of NR columns; within a strip, for each p, NR consecutive values. */
+static void
+pack_b (float *pb, int trans, const float *b, int ldb, int p0, int kb, int j0, int nb)
+{
+  for (int s = 0; s < nb; s += NR)
+    {
+      int cols = nb - s < NR ? nb - s : NR;
+      float *dst = pb + (size_t) s * kb;
+      if (!trans)
+        {
+          for (int p = 0; p < kb; p++)
+            {
+              const float *src = b + (size_t) (p0 + p) * ldb + j0 + s;
+              int c = 0;
+              for (; c < cols; c++)
+                dst[p * NR + c] = src[c];
+              for (; c < NR; c++)
+                dst[p * NR + c] = 0.0f;
+            }
+        }
+      else
+        {
+          for (int p = 0; p < kb; p++)
+            {
+              int c = 0;
+              for (; c < cols; c++)
+                dst[p * NR + c] = b[(size_t) (j0 + s + c) * ldb + p0 + p];
+              for (; c < NR; c++)
+                dst[p * NR + c] = 0.0f;
+            }
+        }
+    }
+}
+
+/* ----------------------------------------------------------- micro-kernels */
+
+/* C[0..m, 0..n] += pa (MR × kb) · pb (kb × NR) */
+static void
+kernel_c (int kb, const float *pa, const float *pb, float *c, int ldc, int m, int n)
+{
+  float acc[MR][NR];
+  memset (acc, 0, sizeof acc);
+  for (int p = 0; p < kb; p++)
+    for (int r = 0; r < MR; r++)
+      {
+        float av = pa[p * MR + r];
+        for (int col = 0; col < NR; col++)
+          acc[r][col] += av * pb[p * NR + col];
+      }
+  for (int r = 0; r < m; r++)
+    for (int col = 0; col < n; col++)
+      c[(size_t) r * ldc + col] += acc[r][col];
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+__attribute__ ((target ("avx2,fma")))
+static void
+kernel_avx2 (int kb, const float *pa, const float *pb, float *c, int ldc, int m, int n)
+{
+  __m256 c00 = _mm256_setzero_ps (), c01 = _mm256_setzero_ps ();
+  __m256 c10 = _mm256_setzero_ps (), c11 = _mm256_setzero_ps ();
+  __m256 c20 = _mm256_setzero_ps (), c21 = _mm256_setzero_ps ();
+  __m256 c30 = _mm256_setzero_ps (), c31 = _mm256_setzero_ps ();
+  __m256 c40 = _mm256_setzero_ps (), c41 = _mm256_setzero_ps ();
+  __m256 c50 = _mm256_setzero_ps (), c51 = _mm256_setzero_ps ();
+
+  for (int p = 0; p < kb; p++)
+    {
+      __m256 b0 = _mm256_load_ps (pb + p * NR);
+      __m256 b1 = _mm256_load_ps (pb + p * NR + 8);
+      const float *ap = pa + p * MR;
+      __m256 a;
+      a = _mm256_broadcast_ss (ap + 0);
+      c00 = _mm256_fmadd_ps (a, b0, c00); c01 = _mm256_fmadd_ps (a, b1, c01);
+      a = _mm256_broadcast_ss (ap + 1);
+      c10 = _mm256_fmadd_ps (a, b0, c10); c11 = _mm256_fmadd_ps (a, b1, c11);
+      a = _mm256_broadcast_ss (ap + 2);
+      c20 = _mm256_fmadd_ps (a, b0, c20); c21 = _mm256_fmadd_ps (a, b1, c21);
+      a = _mm256_broadcast_ss (ap + 3);
+      c30 = _mm256_fmadd_ps (a, b0, c30); c31 = _mm256_fmadd_ps (a, b1, c31);
+      a = _mm256_broadcast_ss (ap + 4);
+      c40 = _mm256_fmadd_ps (a, b0, c40); c41 = _mm256_fmadd_ps (a, b1, c41);
+      a = _mm256_broadcast_ss (ap + 5);
+      c50 = _mm256_fmadd_ps (a, b0, c50); c51 = _mm256_fmadd_ps (a, b1, c51);
+    }
+
+  if (m == MR && n == NR)
+    {
+#define ADD_ROW(r, lo, hi)                                                        \
+      _mm256_storeu_ps (c + (size_t) (r) * ldc,                                    \
+                        _mm256_add_ps (_mm256_loadu_ps (c + (size_t) (r) * ldc), lo)); \
+      _mm256_storeu_ps (c + (size_t) (r) * ldc + 8,                                \
+                        _mm256_add_ps (_mm256_loadu_ps (c + (size_t) (r) * ldc + 8), hi));
+      ADD_ROW (0, c00, c01) ADD_ROW (1, c10, c11) ADD_ROW (2, c20, c21)
+      ADD_ROW (3, c30, c31) ADD_ROW (4, c40, c41) ADD_ROW (5, c50, c51)
+#undef ADD_ROW
+      return;
+    }
+
+  float tile[MR][NR];
+  _mm256_storeu_ps (tile[0], c00); _mm256_storeu_ps (tile[0] + 8, c01);
+  _mm256_storeu_ps (tile[1], c10); _mm256_storeu_ps (tile[1] + 8, c11);
+  _mm256_storeu_ps (tile[2], c20); _mm256_storeu_ps (tile[2] + 8, c21);
+  _mm256_storeu_ps (tile[3], c30); _mm256_storeu_ps (tile[3] + 8, c31);
+  _mm256_storeu_ps (tile[4], c40); _mm256_storeu_ps (tile[4] + 8, c41);
+  _mm256_storeu_ps (tile[5], c50); _mm256_storeu_ps (tile[5] + 8, c51);
+  for (int r = 0; r < m; r++)
+    for (int col = 0; col < n; col++)
+      c[(size_t) r * ldc + col] += tile[r][col];
+}
+#endif
+
+/* ---------------------------------------------------------------- driver */
+
+typedef void (*KernelFn) (int kb, const float *pa, const float *pb, float *c, int ldc,
+                          int m, int n);
+
+int
+cv_sgemm (int path, int trans_a, int trans_b, int m, int n, int k,
+          const float *a, int lda, const float *b, int ldb,
+          float *c, int ldc, CvScratch *scratch)
+{
+  if (m <= 0 || n <= 0 || k <= 0)
+    return 0;
+  if (ensure_panels (scratch) != 0)
+    return -1;
+
+  KernelFn kernel = kernel_c;
+#if defined(__x86_64__)
+  if (path == CV_PATH_AVX2)
+    kernel = kernel_avx2;
+#endif
+
+  for (int j0 = 0; j0 < n; j0 += NC)
+    {
+      int nb = n - j0 < NC ? n - j0 : NC;
+      for (int p0 = 0; p0 < k; p0 += KC)
+        {
+          int kb = k - p0 < KC ? k - p0 : KC;
+          pack_b (scratch->pb, trans_b, b, ldb, p0, kb, j0, nb);
+          for (int i0 = 0; i0 < m; i0 += MC)
+            {
+              int mb = m - i0 < MC ? m - i0 : MC;
+              pack_a (scratch->pa, trans_a, a, lda, i0, mb, p0, kb);
+              for (int js = 0; js < nb; js += NR)
+                for (int is = 0; is < mb; is += MR)
+                  kernel (kb, scratch->pa + (size_t) is * kb, scratch->pb + (size_t) js * kb,
+                          c + (size_t) (i0 + is) * ldc + j0 + js, ldc,
+                          mb - is < MR ? mb - is : MR, nb - js < NR ? nb - js : NR);
+            }
+        }
+    }
+  return 0;
+}
