@@ -161,8 +161,13 @@ convolve_canvas_snapshot (GtkWidget   *widget,
                                                        gtk_widget_get_width (widget),
                                                        gtk_widget_get_height (widget)));
   cairo_translate (cr, ox, oy);
-  gdk_cairo_set_source_rgba (cr, &ink);
+  /* The theme's ink may be translucent (Adwaita's is 80 % black): draw it
+   * opaque and fade the whole drawing, so crossings are not darker. */
+  cairo_push_group (cr);
+  cairo_set_source_rgb (cr, ink.red, ink.green, ink.blue);
   convolve_strokes_draw (self->strokes, cr, size);
+  cairo_pop_group_to_source (cr);
+  cairo_paint_with_alpha (cr, ink.alpha);
   cairo_destroy (cr);
 }
 

@@ -165,7 +165,7 @@ load_builtin (ConvolveWindow *self)
     {
       g_autofree char *text = g_strdup_printf (_("Could not load the built-in model: %s"),
                                                error->message);
-      toast (self, text, 0);
+      toast (self, text, 10);
       g_warning ("built-in model %s: %s", mode, error->message);
       if (self->model != NULL)
         return FALSE; /* keep what works */
@@ -185,7 +185,7 @@ load_file (ConvolveWindow *self,
   if (model == NULL)
     {
       g_autofree char *text = describe_file_error (FALSE, file, error);
-      toast (self, text, 0);
+      toast (self, text, 10);
       return FALSE;
     }
 
@@ -250,7 +250,7 @@ save_response_cb (ConvolveWindow       *self,
       else if (file != NULL)
         {
           g_autofree char *text = describe_file_error (TRUE, file, error);
-          toast (self, text, 0);
+          toast (self, text, 10);
         }
     }
   g_clear_object (&self->chooser);

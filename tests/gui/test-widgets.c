@@ -1,0 +1,537 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The widgets in a real window under Xvfb, rendered to PNG and checked by
+ * pixel: the canvas, "what the network sees" and the confidence panel.
+ * Exits 77 (skip) when there is no display. PNGs go to
+ * $CONVOLVE_TEST_OUTPUT, else to a fresh temporary directory. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <adwaita.h>
+
+#include "convolve-canvas.h"
+#include "convolve-confidence.h"
+#include "convolve-input-view.h"
+
+static char *out_dir;
+
+typedef struct {
+  int      width, height;
+  guint32 *px;             /* ARGB32 premultiplied, native endian */
+} Image;
+
+static void
+image_free (Image *img)
+{
+  g_free (img->px);
+  g_free (img);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Image, image_free)
+
+static int chan (guint32 p, int shift) { return (p >> shift) & 0xff; }
+static int red (guint32 p) { return chan (p, 16); }
+static int green (guint32 p) { return chan (p, 8); }
+static int blue (guint32 p) { return chan (p, 0); }
+static int luma (guint32 p) { return (red (p) * 3 + green (p) * 6 + blue (p)) / 10; }
+static guint32 at (const Image *img, int x, int y) { return img->px[y * img->width + x]; }
+
+static GtkWidget *
+show_in_window (GtkWidget *child, int width, int height)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  /* The default size wins over the child's natural size: the widget gets
+   * exactly width × height. */
+  gtk_widget_set_size_request (child, width, height);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_set_child (GTK_WINDOW (window), child);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (window);
+  return window;
+}
+
+/* A frame must be drawn after every change: until then the widget's render
+ * node is dropped and a snapshot would be empty. */
+static Image *
+render (GtkWidget *widget, const char *png_name)
+{
+  GtkWidget *window = GTK_WIDGET (gtk_widget_get_root (widget));
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  Image *img = g_new0 (Image, 1);
+
+  gtk_test_widget_wait_for_draw (window);
+  img->width = gtk_widget_get_width (widget);
+  img->height = gtk_widget_get_height (widget);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  /* The window background under the widget, as on screen. */
+  {
+    GdkRGBA bg;
+    AdwStyleManager *style = adw_style_manager_get_default ();
+
+    gdk_rgba_parse (&bg, adw_style_manager_get_dark (style) ? "#242424" : "#fafafa");
+    gtk_snapshot_append_color (snapshot, &bg,
+                               &GRAPHENE_RECT_INIT (0, 0, img->width, img->height));
+  }
+  gdk_paintable_snapshot (paintable, snapshot, img->width, img->height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  assert_non_null (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, img->width, img->height));
+  gsk_render_node_unref (node);
+
+  img->px = g_new (guint32, img->width * img->height);
+  gdk_texture_download (texture, (guchar *) img->px, img->width * 4);
+  if (png_name != NULL)
+    {
+      g_autofree char *path = g_build_filename (out_dir, png_name, NULL);
+
+      assert_true (gdk_texture_save_to_png (texture, path));
+    }
+  return img;
+}
+
+static void
+set_dark (gboolean dark)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                  : ADW_COLOR_SCHEME_FORCE_LIGHT);
+}
+
+static void
+count_cb (gpointer object, gpointer user_data)
+{
+  (*(int *) user_data)++;
+}
+
+/* ------------------------------------------------------------- the canvas */
+
+static void
+draw_cross (ConvolveCanvas *canvas, double size)
+{
+  convolve_canvas_stroke_begin (canvas, 0.2 * size, 0.5 * size, 0.5);
+  for (int i = 1; i <= 6; i++)
+    convolve_canvas_stroke_extend (canvas, (0.2 + 0.1 * i) * size, 0.5 * size, 0.5);
+  convolve_canvas_stroke_end (canvas);
+  convolve_canvas_stroke_begin (canvas, 0.5 * size, 0.2 * size, 0.5);
+  convolve_canvas_stroke_extend (canvas, 0.5 * size, 0.8 * size, 0.5);
+  convolve_canvas_stroke_end (canvas);
+}
+
+static void
+test_canvas_draws_ink (void **state)
+{
+  GtkWidget *canvas = convolve_canvas_new ();
+  GtkWidget *window;
+  g_autoptr(Image) empty = NULL;
+  g_autoptr(Image) drawn = NULL;
+  g_autoptr(Image) cleared = NULL;
+
+  set_dark (FALSE);
+  window = show_in_window (canvas, 200, 200);
+  empty = render (canvas, "canvas-empty.png");
+  /* A light sheet, no ink. */
+  assert_true (luma (at (empty, 100, 100)) > 200);
+  assert_true (luma (at (empty, 60, 100)) > 200);
+
+  draw_cross (CONVOLVE_CANVAS (canvas), 200);
+  drawn = render (canvas, "canvas-cross.png");
+  /* Dark ink on the strokes (the theme's view foreground), light elsewhere. */
+  assert_true (luma (at (drawn, 100, 100)) < 100);
+  assert_true (luma (at (drawn, 60, 100)) < 100);
+  assert_true (luma (at (drawn, 100, 150)) < 100);
+  assert_true (luma (at (drawn, 30, 30)) > 200);
+  assert_true (luma (at (drawn, 150, 60)) > 200);
+  /* Where strokes cross the ink is no darker (translucent theme ink is
+   * applied to the drawing as a whole). */
+  assert_true (at (drawn, 100, 100) == at (drawn, 60, 100));
+
+  convolve_strokes_clear (convolve_canvas_get_strokes (CONVOLVE_CANVAS (canvas)));
+  cleared = render (canvas, "canvas-cleared.png");
+  assert_true (luma (at (cleared, 100, 100)) > 200);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_canvas_dark (void **state)
+{
+  GtkWidget *canvas = convolve_canvas_new ();
+  GtkWidget *window;
+  g_autoptr(Image) img = NULL;
+
+  set_dark (TRUE);
+  window = show_in_window (canvas, 200, 200);
+  draw_cross (CONVOLVE_CANVAS (canvas), 200);
+  img = render (canvas, "canvas-cross-dark.png");
+  /* Light ink on a dark sheet: readable in dark mode too. */
+  assert_true (luma (at (img, 100, 100)) > 180);
+  assert_true (luma (at (img, 30, 30)) < 80);
+  set_dark (FALSE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Resizing keeps the drawing: the same strokes scale with the sheet. */
+static void
+test_canvas_resize_keeps_drawing (void **state)
+{
+  GtkWidget *canvas = convolve_canvas_new ();
+  GtkWidget *window;
+  g_autoptr(Image) small = NULL;
+  g_autoptr(Image) big = NULL;
+
+  set_dark (FALSE);
+  window = show_in_window (canvas, 160, 160);
+  draw_cross (CONVOLVE_CANVAS (canvas), 160);
+  small = render (canvas, "canvas-160.png");
+
+  gtk_widget_set_size_request (canvas, 320, 320);
+  gtk_window_set_default_size (GTK_WINDOW (window), 320, 320);
+  big = render (canvas, "canvas-320.png");
+  assert_int_equal (small->width, 160);
+  assert_int_equal (big->width, 320);
+
+  for (int y = 0; y < 160; y += 4)
+    for (int x = 0; x < 160; x += 4)
+      {
+        gboolean ink_small = luma (at (small, x, y)) < 128;
+        gboolean ink_big = luma (at (big, 2 * x + 1, 2 * y + 1)) < 128;
+
+        /* Edges may round differently; the inner strokes must agree. */
+        if (abs (x - 80) > 12 && abs (y - 80) > 12)
+          assert_int_equal (ink_small, ink_big);
+      }
+  assert_true (luma (at (big, 160, 160)) < 100);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Many motion events within one frame give one ::changed. */
+static void
+test_canvas_changed_once_per_frame (void **state)
+{
+  GtkWidget *canvas = convolve_canvas_new ();
+  GtkWidget *window;
+  int changed = 0;
+
+  window = show_in_window (canvas, 200, 200);
+  g_signal_connect (canvas, "changed", G_CALLBACK (count_cb), &changed);
+
+  convolve_canvas_stroke_begin (CONVOLVE_CANVAS (canvas), 20, 20, 0.5);
+  for (int i = 0; i < 20; i++)
+    convolve_canvas_stroke_extend (CONVOLVE_CANVAS (canvas), 20 + 5 * i, 20 + 3 * i, 0.5);
+  assert_int_equal (changed, 0);
+  gtk_test_widget_wait_for_draw (window);
+  assert_int_equal (changed, 1);
+
+  convolve_canvas_stroke_extend (CONVOLVE_CANVAS (canvas), 150, 150, 0.5);
+  convolve_canvas_stroke_end (CONVOLVE_CANVAS (canvas));
+  gtk_test_widget_wait_for_draw (window);
+  assert_int_equal (changed, 2);
+
+  /* Off screen (another page) the signal comes at once. */
+  gtk_widget_set_visible (canvas, FALSE);
+  convolve_strokes_undo (convolve_canvas_get_strokes (CONVOLVE_CANVAS (canvas)));
+  assert_int_equal (changed, 3);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_canvas_eraser_and_brush (void **state)
+{
+  GtkWidget *canvas = convolve_canvas_new ();
+  ConvolveCanvas *c = CONVOLVE_CANVAS (canvas);
+  GtkWidget *window;
+  g_autoptr(Image) img = NULL;
+
+  set_dark (FALSE);
+  window = show_in_window (canvas, 200, 200);
+
+  convolve_canvas_set_brush_size (c, 100);
+  assert_int_equal (convolve_canvas_get_brush_size (c), CONVOLVE_CANVAS_BRUSH_MAX);
+  convolve_canvas_set_brush_size (c, 10);   /* 20 px on a 200 px sheet */
+  draw_cross (c, 200);
+  convolve_canvas_set_eraser (c, TRUE);
+  convolve_canvas_stroke_begin (c, 100, 90, 0.5);
+  convolve_canvas_stroke_extend (c, 100, 110, 0.5);
+  convolve_canvas_stroke_end (c);
+  img = render (canvas, "canvas-erased.png");
+  assert_int_equal (img->width, 200);
+
+  assert_true (luma (at (img, 100, 100)) > 200);   /* rubbed out */
+  assert_true (luma (at (img, 60, 100)) < 100);    /* still there */
+  assert_true (luma (at (img, 60, 92)) < 100);     /* brush 10: ±10 px */
+  assert_true (luma (at (img, 60, 85)) > 200);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* --------------------------------------------------- what the network sees */
+
+static void
+test_input_view_crisp_cells (void **state)
+{
+  GtkWidget *view = convolve_input_view_new ();
+  ConvolveInputView *v = CONVOLVE_INPUT_VIEW (view);
+  GtkWidget *window;
+  float plain[16] = { 0 }, norm[16] = { 0 };
+  g_autoptr(Image) a = NULL;
+  g_autoptr(Image) b = NULL;
+
+  set_dark (FALSE);
+  plain[0] = 1.0f;            /* top-left cell */
+  plain[5] = 0.5f;            /* (1,1) half ink */
+  norm[15] = 1.0f;            /* bottom-right cell */
+  window = show_in_window (view, 200, 200);
+  convolve_input_view_set_input (v, 4, plain, norm);
+  convolve_input_view_set_show_normalized (v, FALSE);
+  a = render (view, "input-view-plain.png");
+  /* 200 px less the CSS border: cells of 49 or 50 px. */
+  assert_true (a->width >= 196 && a->width <= 200);
+
+  /* 4 cells of ~50 px: the ink cell is uniformly dark inside (no smoothing),
+   * the half cell is in between, the empty cells light. */
+  for (int y = 3; y < 47; y += 2)
+    for (int x = 3; x < 47; x += 2)
+      assert_true (at (a, x, y) == at (a, 25, 25));
+  assert_true (luma (at (a, 25, 25)) < 80);
+  assert_true (luma (at (a, 75, 75)) > 100 && luma (at (a, 75, 75)) < 180);
+  assert_true (at (a, 55, 75) == at (a, 95, 75));
+  assert_true (luma (at (a, 175, 175)) > 200);
+  /* The cell edge is sharp: one column over is a different cell. */
+  assert_true (luma (at (a, 48, 25)) < 80);
+  assert_true (luma (at (a, 52, 25)) > 200);
+
+  convolve_input_view_set_show_normalized (v, TRUE);
+  b = render (view, "input-view-normalized.png");
+  assert_true (luma (at (b, 25, 25)) > 200);
+  assert_true (luma (at (b, 175, 175)) < 80);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_input_view_dark (void **state)
+{
+  GtkWidget *view = convolve_input_view_new ();
+  GtkWidget *window;
+  float pix[16] = { 1.0f };
+  g_autoptr(Image) img = NULL;
+
+  set_dark (TRUE);
+  window = show_in_window (view, 200, 200);
+  convolve_input_view_set_input (CONVOLVE_INPUT_VIEW (view), 4, pix, pix);
+  img = render (view, "input-view-dark.png");
+  assert_true (luma (at (img, 25, 25)) > 180);
+  assert_true (luma (at (img, 175, 175)) < 80);
+  set_dark (FALSE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* -------------------------------------------------------- the confidence */
+
+static void
+collect (GtkWidget *w, GType type, GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+    g_ptr_array_add (found, w);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    collect (c, type, found);
+}
+
+static GtkWidget *
+find_label_with_class (GtkWidget *root, const char *css_class)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect (root, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_has_css_class (labels->pdata[i], css_class))
+      return labels->pdata[i];
+  return NULL;
+}
+
+static void
+wait_for_animation (ConvolveConfidence *conf)
+{
+  gint64 end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+
+  while (convolve_confidence_is_animating (conf) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  assert_false (convolve_confidence_is_animating (conf));
+}
+
+/* The filled share of a bar along its middle row. */
+static double
+filled_fraction (const Image *img, GtkWidget *panel, GtkWidget *bar, guint32 *fill_px)
+{
+  graphene_rect_t r;
+  int y, x0, x1, filled = 0;
+  guint32 trough;
+
+  assert_true (gtk_widget_compute_bounds (bar, panel, &r));
+  y = (int) (r.origin.y + r.size.height / 2);
+  x0 = (int) ceil (r.origin.x);
+  x1 = (int) floor (r.origin.x + r.size.width) - 1;
+  trough = at (img, x1 - 2, y);
+  for (int x = x0; x <= x1; x++)
+    if (at (img, x, y) != trough)
+      filled++;
+  if (fill_px != NULL)
+    *fill_px = at (img, x0 + 3, y);
+  return filled / (double) (x1 - x0 + 1);
+}
+
+static void
+test_confidence_bars (void **state)
+{
+  const char *names[] = { "circle", "square", "triangle" };
+  const float probs[] = { 0.10f, 0.70f, 0.20f };
+  GtkWidget *panel = convolve_confidence_new ();
+  ConvolveConfidence *conf = CONVOLVE_CONFIDENCE (panel);
+  g_autoptr(GPtrArray) bars = g_ptr_array_new ();
+  GtkWidget *window, *prediction, *prompt;
+  g_autoptr(Image) img = NULL;
+  g_autoptr(Image) empty = NULL;
+  guint32 fill[3];
+
+  set_dark (FALSE);
+  convolve_confidence_set_prompt (conf, "Draw a circle, a square or a triangle");
+  convolve_confidence_set_classes (conf, names, 3);
+  window = show_in_window (panel, 360, 320);
+  prediction = find_label_with_class (panel, "prediction");
+  prompt = find_label_with_class (panel, "prompt");
+  assert_non_null (prediction);
+  assert_non_null (prompt);
+
+  /* Nothing drawn: the prompt, no guess. */
+  assert_int_equal (convolve_confidence_get_top (conf), -1);
+  assert_string_equal (gtk_label_get_text (GTK_LABEL (prediction)), "");
+  assert_true (gtk_widget_get_visible (prompt));
+
+  convolve_confidence_set_probabilities (conf, probs);
+  /* The bars glide: the first frame is not at the target yet. */
+  assert_true (convolve_confidence_is_animating (conf));
+  wait_for_animation (conf);
+  img = render (panel, "confidence.png");
+
+  assert_int_equal (convolve_confidence_get_top (conf), 1);
+  assert_string_equal (gtk_label_get_text (GTK_LABEL (prediction)), "square");
+  assert_false (gtk_widget_get_visible (prompt));
+
+  collect (panel, GTK_TYPE_PROGRESS_BAR, bars);
+  assert_int_equal (bars->len, 3);
+  for (int i = 0; i < 3; i++)
+    {
+      double f = filled_fraction (img, panel, bars->pdata[i], &fill[i]);
+
+      assert_true (fabs (f - probs[i]) < 0.06);
+    }
+  /* The top bar has the accent colour; the others a neutral grey. */
+  assert_true (blue (fill[1]) > red (fill[1]) + 60);
+  assert_true (abs (blue (fill[0]) - red (fill[0])) < 20);
+
+  /* Back to empty: bars fall to zero, the prompt returns. */
+  convolve_confidence_set_probabilities (conf, NULL);
+  wait_for_animation (conf);
+  empty = render (panel, "confidence-empty.png");
+  assert_string_equal (gtk_label_get_text (GTK_LABEL (prediction)), "");
+  assert_true (gtk_widget_get_visible (prompt));
+  for (int i = 0; i < 3; i++)
+    assert_true (filled_fraction (empty, panel, bars->pdata[i], NULL) < 0.04);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_confidence_dark (void **state)
+{
+  const char *names[] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
+  float probs[10] = { 0 };
+  GtkWidget *panel = convolve_confidence_new ();
+  ConvolveConfidence *conf = CONVOLVE_CONFIDENCE (panel);
+  g_autoptr(GPtrArray) bars = g_ptr_array_new ();
+  GtkWidget *window;
+  g_autoptr(Image) img = NULL;
+  guint32 fill;
+
+  set_dark (TRUE);
+  probs[7] = 0.9f;
+  probs[1] = 0.1f;
+  convolve_confidence_set_classes (conf, names, 10);
+  window = show_in_window (panel, 360, 560);
+  convolve_confidence_set_probabilities (conf, probs);
+  wait_for_animation (conf);
+  img = render (panel, "confidence-dark.png");
+
+  collect (panel, GTK_TYPE_PROGRESS_BAR, bars);
+  assert_int_equal (bars->len, 10);
+  assert_true (fabs (filled_fraction (img, panel, bars->pdata[7], &fill) - 0.9) < 0.06);
+  assert_true (blue (fill) > red (fill) + 60);
+  assert_true (fabs (filled_fraction (img, panel, bars->pdata[1], &fill) - 0.1) < 0.06);
+  /* The grey of the other bars is light on the dark background. */
+  assert_true (luma (fill) > 100);
+  set_dark (FALSE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char *argv[])
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_canvas_draws_ink),
+    cmocka_unit_test (test_canvas_dark),
+    cmocka_unit_test (test_canvas_resize_keeps_drawing),
+    cmocka_unit_test (test_canvas_changed_once_per_frame),
+    cmocka_unit_test (test_canvas_eraser_and_brush),
+    cmocka_unit_test (test_input_view_crisp_cells),
+    cmocka_unit_test (test_input_view_dark),
+    cmocka_unit_test (test_confidence_bars),
+    cmocka_unit_test (test_confidence_dark),
+  };
+  g_autoptr(GtkCssProvider) css = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_init_check ())
+    {
+      fprintf (stderr, "no display: skipping the widget tests\n");
+      return 77;
+    }
+  adw_init ();
+  /* The app's own style sheet, as AdwApplication would load it. */
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/io/github/convolve/Convolve/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  if (g_getenv ("CONVOLVE_TEST_OUTPUT") != NULL)
+    {
+      out_dir = g_strdup (g_getenv ("CONVOLVE_TEST_OUTPUT"));
+      g_mkdir_with_parents (out_dir, 0755);
+    }
+  else
+    out_dir = g_dir_make_tmp ("convolve-widgets-XXXXXX", &error);
+  if (out_dir == NULL)
+    {
+      fprintf (stderr, "no output directory: %s\n", error->message);
+      return 1;
+    }
+  printf ("# PNGs in %s\n", out_dir);
+
+  return cmocka_run_group_tests_name ("gui/widgets", tests, NULL, NULL);
+}
