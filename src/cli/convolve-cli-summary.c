@@ -82,8 +82,12 @@ print_json (CvNet *net, const char *title)
 
       g_string_append (out, i ? ", {\"type\": " : "{\"type\": ");
       cli_json_string (out, cv_layer_kind_name (layer->kind));
-      g_string_append_printf (out, ", \"output_shape\": [%d, %d, %d], \"params\": %zu}",
-                              layer->out.h, layer->out.w, layer->out.c, layer->n_params);
+      if (layer->out.h == 1 && layer->out.w == 1)
+        g_string_append_printf (out, ", \"output_shape\": [%d]", layer->out.c);
+      else
+        g_string_append_printf (out, ", \"output_shape\": [%d, %d, %d]",
+                                layer->out.h, layer->out.w, layer->out.c);
+      g_string_append_printf (out, ", \"params\": %zu}", layer->n_params);
     }
   g_string_append_printf (out, "], \"total_params\": %zu}", cv_net_n_params (net));
   g_print ("%s\n", out->str);

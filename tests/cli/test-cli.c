@@ -270,6 +270,51 @@ test_bad_images (void **state)
   run_clear (&run);
 }
 
+static void
+test_bad_choices (void **state)
+{
+  Run run = run_cli ("train", "--dataset", "shapes", "--optimizer", "rmsprop", NULL);
+
+  assert_int_equal (run.status, 2);
+  assert_contains (run.err, "rmsprop");
+  run_clear (&run);
+
+  run = run_cli ("train", "--dataset", "shapes", "--schedule", "cosine", NULL);
+  assert_int_equal (run.status, 2);
+  assert_contains (run.err, "cosine");
+  run_clear (&run);
+
+  run = run_cli ("train", "--dataset", "shapes", "--batch", "0", NULL);
+  assert_int_equal (run.status, 2);
+  assert_contains (run.err, "--batch");
+  run_clear (&run);
+
+  run = run_cli ("eval", "--model", "model.cvm", "--dataset", "shapes", "--split", "validation", NULL);
+  assert_int_equal (run.status, 2);
+  assert_contains (run.err, "validation");
+  run_clear (&run);
+
+  /* A network that does not fit the data. */
+  run = run_cli ("train", "--arch", "lenet", "--dataset", "shapes", "--epochs", "1", NULL);
+  assert_int_equal (run.status, 1);
+  assert_contains (run.err, "16");
+  run_clear (&run);
+}
+
+/* A learning rate far too high: exit 1 with the trainer's plain words. */
+static void
+test_train_diverges (void **state)
+{
+  Run run = run_cli ("train", "--arch", "shapes", "--dataset", "shapes", "--lr", "10",
+                     "--epochs", "3", "--out", "diverged.cvm", NULL);
+  g_autofree char *diverged = tmp_path ("diverged.cvm");
+
+  assert_int_equal (run.status, 1);
+  assert_contains (run.err, "the learning rate 10 is too high. Try 0.001.");
+  assert_false (g_file_test (diverged, G_FILE_TEST_EXISTS));
+  run_clear (&run);
+}
+
 /* --------------------------------------------------------------- summary */
 
 static void
@@ -291,6 +336,7 @@ test_summary_shapes (void **state)
   assert_true (g_str_has_prefix (run.out, "{"));
   assert_contains (run.out, "\"params\": 1168}");
   assert_contains (run.out, "\"total_params\": 9571}");
+  assert_contains (run.out, "{\"type\": \"Flatten\", \"output_shape\": [256], \"params\": 0}");
   run_clear (&run);
 
   run = run_cli ("summary", "lenet", NULL);
@@ -571,6 +617,8 @@ main (int argc, char **argv)
     TEST ("cli/unknown-architecture", test_unknown_architecture),
     TEST ("cli/unknown-dataset", test_unknown_dataset),
     TEST ("cli/bad-images", test_bad_images),
+    TEST ("cli/bad-choices", test_bad_choices),
+    TEST ("cli/train-diverges", test_train_diverges),
     TEST ("cli/summary-shapes", test_summary_shapes),
     TEST ("cli/summary-model", test_summary_model),
     TEST ("cli/train-criterion", test_train_criterion),

@@ -421,12 +421,18 @@ test_pause_resume_step (void **state)
   record_clear (&r);
 }
 
+static void
+count_finalized_cb (gpointer data, GObject *where_the_object_was)
+{
+  (*(int *) data)++;
+}
+
 /* 200 start/cancel cycles: no thread left, nothing leaked (asan setup). */
 static void
 test_start_cancel_cycles (void **state)
 {
   g_autoptr(ConvolveTrainer) trainer = new_shapes_trainer (600, 3);
-  int baseline;
+  int baseline, finalized = 0;
 
   /* Let GLib start its own helper threads first. */
   assert_true (convolve_trainer_start (trainer, NULL));
@@ -437,6 +443,7 @@ test_start_cancel_cycles (void **state)
   for (int i = 0; i < 200; i++)
     {
       assert_true (convolve_trainer_start (trainer, NULL));
+      g_object_weak_ref (G_OBJECT (convolve_trainer_get_model (trainer)), count_finalized_cb, &finalized);
       if (i % 2)
         g_main_context_iteration (NULL, FALSE);
       convolve_trainer_cancel (trainer);
@@ -445,6 +452,12 @@ test_start_cancel_cycles (void **state)
   spin (0.05);
   if (baseline > 0)
     assert_int_equal (count_threads (), baseline);
+
+  /* Each run's job held its model: all but the newest are gone, so no job
+   * (with its net, snapshot and data references) outlived its run. */
+  assert_int_equal (finalized, 199);
+  g_clear_object (&trainer);
+  assert_int_equal (finalized, 200);
 }
 
 /* Predictions read continuously while training never see torn weights. */
