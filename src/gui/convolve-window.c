@@ -15,6 +15,13 @@
  * centre with sub-pixel accuracy, small enough to take well under a frame. */
 #define RASTER_SIZE 112
 
+/* The shipped shapes model's class names, for xgettext. */
+static const char *const shipped_class_names[] G_GNUC_UNUSED = {
+  NC_("class name", "circle"),
+  NC_("class name", "square"),
+  NC_("class name", "triangle"),
+};
+
 struct _ConvolveWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -136,8 +143,11 @@ set_model (ConvolveWindow *self,
 
   self->n_classes = model != NULL ? convolve_model_get_n_classes (model) : 0;
   self->input_size = model != NULL ? convolve_model_get_input_size (model) : 28;
+  /* Class names come from the model file; the shipped ones are
+   * translated for display (the digits need no translation). */
   for (int i = 0; i < self->n_classes; i++)
-    g_ptr_array_add (names, (gpointer) convolve_model_get_class_name (model, i));
+    g_ptr_array_add (names, (gpointer) g_dpgettext2 (GETTEXT_PACKAGE, "class name",
+                                                     convolve_model_get_class_name (model, i)));
 
   g_clear_pointer (&self->probs, g_free);
   g_clear_pointer (&self->plain, g_free);
