@@ -24,7 +24,7 @@
 
 #include "cv-kernels.h"
 
-#define MR 6
+#define MR CV_GEMM_MR
 #define NR 16
 #define KC 256
 #define MC 96     /* multiple of MR: pa is 96 × 256 floats = 96 KiB */
@@ -53,6 +53,8 @@ cv_scratch_free (CvScratch *s)
   free (s->col);
   free (s->pa);
   free (s->pb);
+  free (s->tab);
+  free (s->pad);
   memset (s, 0, sizeof *s);
 }
 
@@ -206,15 +208,107 @@ kernel_avx2 (int kb, const float *pa, const float *pb, float *c, int ldc, int m,
 }
 #endif
 
+/* ------------------------------------------------- gathered micro-kernels */
+
+/* C[0..m, 0..n] += A (MR × kb) · pb (kb × NR), A[r, p] = x[rows[r] + cols[p]];
+ * rows has MR entries (the caller repeats the last one past m). */
+static void
+gather_c (int kb, const float *x, const ptrdiff_t *rows, const ptrdiff_t *cols,
+          const float *pb, float *c, int ldc, int m, int n)
+{
+  float acc[MR][NR];
+  memset (acc, 0, sizeof acc);
+  for (int p = 0; p < kb; p++)
+    for (int r = 0; r < MR; r++)
+      {
+        float av = x[rows[r] + cols[p]];
+        for (int col = 0; col < NR; col++)
+          acc[r][col] += av * pb[p * NR + col];
+      }
+  for (int r = 0; r < m; r++)
+    for (int col = 0; col < n; col++)
+      c[(size_t) r * ldc + col] += acc[r][col];
+}
+
+#if defined(__x86_64__)
+__attribute__ ((target ("avx2,fma")))
+static void
+gather_avx2 (int kb, const float *x, const ptrdiff_t *rows, const ptrdiff_t *cols,
+             const float *pb, float *c, int ldc, int m, int n)
+{
+  __m256 c00 = _mm256_setzero_ps (), c01 = _mm256_setzero_ps ();
+  __m256 c10 = _mm256_setzero_ps (), c11 = _mm256_setzero_ps ();
+  __m256 c20 = _mm256_setzero_ps (), c21 = _mm256_setzero_ps ();
+  __m256 c30 = _mm256_setzero_ps (), c31 = _mm256_setzero_ps ();
+  __m256 c40 = _mm256_setzero_ps (), c41 = _mm256_setzero_ps ();
+  __m256 c50 = _mm256_setzero_ps (), c51 = _mm256_setzero_ps ();
+  const float *x0 = x + rows[0], *x1 = x + rows[1], *x2 = x + rows[2];
+  const float *x3 = x + rows[3], *x4 = x + rows[4], *x5 = x + rows[5];
+
+  for (int p = 0; p < kb; p++)
+    {
+      ptrdiff_t o = cols[p];
+      __m256 b0 = _mm256_load_ps (pb + p * NR);
+      __m256 b1 = _mm256_load_ps (pb + p * NR + 8);
+      __m256 a;
+      a = _mm256_broadcast_ss (x0 + o);
+      c00 = _mm256_fmadd_ps (a, b0, c00); c01 = _mm256_fmadd_ps (a, b1, c01);
+      a = _mm256_broadcast_ss (x1 + o);
+      c10 = _mm256_fmadd_ps (a, b0, c10); c11 = _mm256_fmadd_ps (a, b1, c11);
+      a = _mm256_broadcast_ss (x2 + o);
+      c20 = _mm256_fmadd_ps (a, b0, c20); c21 = _mm256_fmadd_ps (a, b1, c21);
+      a = _mm256_broadcast_ss (x3 + o);
+      c30 = _mm256_fmadd_ps (a, b0, c30); c31 = _mm256_fmadd_ps (a, b1, c31);
+      a = _mm256_broadcast_ss (x4 + o);
+      c40 = _mm256_fmadd_ps (a, b0, c40); c41 = _mm256_fmadd_ps (a, b1, c41);
+      a = _mm256_broadcast_ss (x5 + o);
+      c50 = _mm256_fmadd_ps (a, b0, c50); c51 = _mm256_fmadd_ps (a, b1, c51);
+    }
+
+  float tile[MR][NR];
+  _mm256_storeu_ps (tile[0], c00); _mm256_storeu_ps (tile[0] + 8, c01);
+  _mm256_storeu_ps (tile[1], c10); _mm256_storeu_ps (tile[1] + 8, c11);
+  _mm256_storeu_ps (tile[2], c20); _mm256_storeu_ps (tile[2] + 8, c21);
+  _mm256_storeu_ps (tile[3], c30); _mm256_storeu_ps (tile[3] + 8, c31);
+  _mm256_storeu_ps (tile[4], c40); _mm256_storeu_ps (tile[4] + 8, c41);
+  _mm256_storeu_ps (tile[5], c50); _mm256_storeu_ps (tile[5] + 8, c51);
+  if (n == NR)
+    {
+      for (int r = 0; r < m; r++)
+        {
+          float *cr = c + (size_t) r * ldc;
+          _mm256_storeu_ps (cr, _mm256_add_ps (_mm256_loadu_ps (cr), _mm256_loadu_ps (tile[r])));
+          _mm256_storeu_ps (cr + 8, _mm256_add_ps (_mm256_loadu_ps (cr + 8), _mm256_loadu_ps (tile[r] + 8)));
+        }
+      return;
+    }
+  for (int r = 0; r < m; r++)
+    for (int col = 0; col < n; col++)
+      c[(size_t) r * ldc + col] += tile[r][col];
+}
+#endif
+
 /* ---------------------------------------------------------------- driver */
 
 typedef void (*KernelFn) (int kb, const float *pa, const float *pb, float *c, int ldc,
                           int m, int n);
 
+typedef struct {
+  int trans;
+  const float *a;
+  int lda;
+} MatrixA;
+
+static void
+pack_a_matrix (float *pa, const void *ctx, int i0, int mb, int p0, int kb)
+{
+  const MatrixA *A = ctx;
+  pack_a (pa, A->trans, A->a, A->lda, i0, mb, p0, kb);
+}
+
 int
-cv_sgemm (int path, int trans_a, int trans_b, int m, int n, int k,
-          const float *a, int lda, const float *b, int ldb,
-          float *c, int ldc, CvScratch *scratch)
+cv_gemm_driver (int path, int m, int n, int k, CvPackAFn pack_a_fn, const void *a_ctx,
+                int trans_b, const float *b, int ldb, float *c, int ldc, CvScratch *scratch)
 {
   if (m <= 0 || n <= 0 || k <= 0)
     return 0;
@@ -237,13 +331,64 @@ cv_sgemm (int path, int trans_a, int trans_b, int m, int n, int k,
           for (int i0 = 0; i0 < m; i0 += MC)
             {
               int mb = m - i0 < MC ? m - i0 : MC;
-              pack_a (scratch->pa, trans_a, a, lda, i0, mb, p0, kb);
+              pack_a_fn (scratch->pa, a_ctx, i0, mb, p0, kb);
               for (int js = 0; js < nb; js += NR)
                 for (int is = 0; is < mb; is += MR)
                   kernel (kb, scratch->pa + (size_t) is * kb, scratch->pb + (size_t) js * kb,
                           c + (size_t) (i0 + is) * ldc + j0 + js, ldc,
                           mb - is < MR ? mb - is : MR, nb - js < NR ? nb - js : NR);
             }
+        }
+    }
+  return 0;
+}
+
+int
+cv_sgemm (int path, int trans_a, int trans_b, int m, int n, int k,
+          const float *a, int lda, const float *b, int ldb,
+          float *c, int ldc, CvScratch *scratch)
+{
+  MatrixA A = { trans_a, a, lda };
+  return cv_gemm_driver (path, m, n, k, pack_a_matrix, &A, trans_b, b, ldb, c, ldc, scratch);
+}
+
+typedef void (*GatherFn) (int kb, const float *x, const ptrdiff_t *rows, const ptrdiff_t *cols,
+                          const float *pb, float *c, int ldc, int m, int n);
+
+int
+cv_gather_gemm (int path, int m, int n, int k, const float *x,
+                const ptrdiff_t *rows, const ptrdiff_t *cols,
+                int trans_b, const float *b, int ldb, float *c, int ldc,
+                CvScratch *scratch)
+{
+  if (m <= 0 || n <= 0 || k <= 0)
+    return 0;
+  if (ensure_panels (scratch) != 0)
+    return -1;
+
+  GatherFn kernel = gather_c;
+#if defined(__x86_64__)
+  if (path == CV_PATH_AVX2)
+    kernel = gather_avx2;
+#endif
+
+  for (int j0 = 0; j0 < n; j0 += NC)
+    {
+      int nb = n - j0 < NC ? n - j0 : NC;
+      for (int p0 = 0; p0 < k; p0 += KC)
+        {
+          int kb = k - p0 < KC ? k - p0 : KC;
+          pack_b (scratch->pb, trans_b, b, ldb, p0, kb, j0, nb);
+          for (int js = 0; js < nb; js += NR)
+            for (int is = 0; is < m; is += MR)
+              {
+                int mr = m - is < MR ? m - is : MR;
+                ptrdiff_t r6[MR];
+                for (int r = 0; r < MR; r++)
+                  r6[r] = rows[is + (r < mr ? r : mr - 1)];
+                kernel (kb, x, r6, cols + p0, scratch->pb + (size_t) js * kb,
+                        c + (size_t) is * ldc + j0 + js, ldc, mr, nb - js < NR ? nb - js : NR);
+              }
         }
     }
   return 0;

@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * cv-kernels.c — the network's hot kernels: Conv2D as im2col + SGEMM and
- * Dense as SGEMM, with the path (reference, portable C, AVX2+FMA) chosen at
+ * cv-kernels.c — the network's hot kernels: Conv2D as a GEMM over image
+ * patches read in place (and col2im for the input gradient), Dense as SGEMM, with the path (reference, portable C, AVX2+FMA) chosen at
  * run time. The reference loops in cv-ref-impl.inc stay the definition;
  * tests/engine/test-kernels.c holds these to them.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cv-kernels.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 static int forced_path = -1;
 
@@ -38,6 +43,48 @@ cv_kernels_force (int path)
   forced_path = path;
 }
 
+/* sums (cols) += the column sums of a (rows, cols), sixteen columns at a
+ * time in a local accumulator the compiler can keep in registers. */
+static void
+column_sums (float *restrict sums, const float *restrict a, int rows, int cols)
+{
+  int c0 = 0;
+  for (; c0 + 16 <= cols; c0 += 16)
+    {
+      float acc[16] = { 0 };
+      for (int r = 0; r < rows; r++)
+        for (int col = 0; col < 16; col++)
+          acc[col] += a[(size_t) r * cols + c0 + col];
+      for (int col = 0; col < 16; col++)
+        sums[c0 + col] += acc[col];
+    }
+  for (; c0 + 8 <= cols; c0 += 8)
+    {
+      float acc[8] = { 0 };
+      for (int r = 0; r < rows; r++)
+        for (int col = 0; col < 8; col++)
+          acc[col] += a[(size_t) r * cols + c0 + col];
+      for (int col = 0; col < 8; col++)
+        sums[c0 + col] += acc[col];
+    }
+  for (; c0 < cols; c0++)
+    {
+      float acc = 0;
+      for (int r = 0; r < rows; r++)
+        acc += a[(size_t) r * cols + c0];
+      sums[c0] += acc;
+    }
+}
+
+/* y (rows, cols): every row a copy of b (cols). */
+static void
+fill_rows (float *restrict y, const float *restrict b, int rows, int cols)
+{
+  for (int r = 0; r < rows; r++)
+    for (int col = 0; col < cols; col++)
+      y[(size_t) r * cols + col] = b[col];
+}
+
 /* ----------------------------------------------------------------- im2col */
 
 /* Output positions handled per GEMM: enough rows to keep the micro-kernel
@@ -64,47 +111,9 @@ ensure_col (CvScratch *s, size_t floats)
   return 0;
 }
 
-/* col (rows, k, k, c): the input patch under each output position in
- * [r0, r0 + rows), zeros where the kernel hangs over the padding. */
-static void
-im2col (float *col, const float *x, const CvConvDims *d, int r0, int rows)
-{
-  const int k = d->k, c = d->c;
-  const size_t kkc = (size_t) k * k * c;
-
-  for (int r = 0; r < rows; r++)
-    {
-      int pos = r0 + r;
-      int j = pos % d->ow, i = (pos / d->ow) % d->oh, n = pos / (d->ow * d->oh);
-      int top = i * d->s - d->pt, left = j * d->s - d->pl;
-      /* the kernel columns q with 0 <= left + q < w */
-      int q_lo = left < 0 ? -left : 0;
-      int q_hi = d->w - left < k ? d->w - left : k;
-      float *dst = col + (size_t) r * kkc;
-
-      for (int m = 0; m < k; m++)
-        {
-          float *row = dst + (size_t) m * k * c;
-          int ii = top + m;
-          if (ii < 0 || ii >= d->h || q_lo >= q_hi)
-            {
-              memset (row, 0, sizeof (float) * (size_t) k * c);
-              continue;
-            }
-          if (q_lo > 0)
-            memset (row, 0, sizeof (float) * (size_t) q_lo * c);
-          memcpy (row + (size_t) q_lo * c,
-                  x + (((size_t) n * d->h + ii) * d->w + left + q_lo) * c,
-                  sizeof (float) * (size_t) (q_hi - q_lo) * c);
-          if (q_hi < k)
-            memset (row + (size_t) q_hi * c, 0, sizeof (float) * (size_t) (k - q_hi) * c);
-        }
-    }
-}
-
 /* The adjoint of im2col: dx += each patch gradient, at its place. */
 static void
-col2im (float *dx, const float *col, const CvConvDims *d, int r0, int rows)
+col2im (float *restrict dx, const float *restrict col, const CvConvDims *d, int r0, int rows)
 {
   const int k = d->k, c = d->c;
   const size_t kkc = (size_t) k * k * c;
@@ -132,6 +141,75 @@ col2im (float *dx, const float *col, const CvConvDims *d, int r0, int rows)
     }
 }
 
+/* ------------------------------------------------ patches, read in place
+ *
+ * The patch matrix P (positions × k·k·c) of im2col is never stored for the
+ * forward pass or the kernel gradient. With the input zero-padded once
+ * (xp: (n, hp, wp, c)), P[pos, e] = xp[corner[pos] + offset[e]], where
+ * corner is where the patch of output position pos starts and offset is
+ * where patch element e = (m·k + q)·c + ch sits relative to it; the
+ * gathering GEMM reads those values straight from xp.
+ */
+typedef struct {
+  const float     *xp;       /* (n, hp, wp, c) */
+  const ptrdiff_t *corner;   /* (n·oh·ow) */
+  const ptrdiff_t *offset;   /* (k·k·c) */
+} Patches;
+
+static int
+patches (Patches *pt, const float *x, const CvConvDims *d, CvScratch *s)
+{
+  const int hp_need = (d->oh - 1) * d->s + d->k, wp_need = (d->ow - 1) * d->s + d->k;
+  const int hp = hp_need > d->pt + d->h ? hp_need : d->pt + d->h;
+  const int wp = wp_need > d->pl + d->w ? wp_need : d->pl + d->w;
+  const size_t total = (size_t) d->n * d->oh * d->ow, kkc = (size_t) d->k * d->k * d->c;
+
+  if (total + kkc > s->tab_cap)
+    {
+      ptrdiff_t *tab = realloc (s->tab, sizeof (ptrdiff_t) * (total + kkc));
+      if (tab == NULL)
+        return -1;
+      s->tab = tab;
+      s->tab_cap = total + kkc;
+    }
+
+  const float *xp = x;
+  if (hp != d->h || wp != d->w || d->pt != 0 || d->pl != 0)
+    {
+      size_t need = (size_t) d->n * hp * wp * d->c;
+      if (need > s->pad_cap)
+        {
+          float *pad = realloc (s->pad, sizeof (float) * need);
+          if (pad == NULL)
+            return -1;
+          s->pad = pad;
+          s->pad_cap = need;
+        }
+      memset (s->pad, 0, sizeof (float) * need);
+      for (int n = 0; n < d->n; n++)
+        for (int i = 0; i < d->h; i++)
+          memcpy (s->pad + (((size_t) n * hp + d->pt + i) * wp + d->pl) * d->c,
+                  x + ((size_t) n * d->h + i) * d->w * d->c,
+                  sizeof (float) * (size_t) d->w * d->c);
+      xp = s->pad;
+    }
+
+  ptrdiff_t *corner = s->tab, *offset = s->tab + total;
+  size_t pos = 0;
+  for (int n = 0; n < d->n; n++)
+    for (int i = 0; i < d->oh; i++)
+      for (int j = 0; j < d->ow; j++)
+        corner[pos++] = (((ptrdiff_t) n * hp + (ptrdiff_t) i * d->s) * wp + (ptrdiff_t) j * d->s) * d->c;
+  size_t e = 0;
+  for (int m = 0; m < d->k; m++)
+    for (int q = 0; q < d->k; q++)
+      for (int ch = 0; ch < d->c; ch++)
+        offset[e++] = ((ptrdiff_t) m * wp + q) * d->c + ch;
+
+  *pt = (Patches) { xp, corner, offset };
+  return 0;
+}
+
 /* ----------------------------------------------------------------- conv2d */
 
 int
@@ -147,23 +225,14 @@ cv_conv2d_forward (float *y, const float *x, const float *k, const float *b,
 
   const int kkc = d->k * d->k * d->c;
   const int total = d->n * d->oh * d->ow;
-  const int rows = chunk_rows (d);
-  if (ensure_col (scratch, (size_t) rows * kkc) != 0)
+  Patches pt;
+  if (patches (&pt, x, d, scratch) != 0)
     return -1;
 
-  /* y (total, f) starts as the bias; the GEMM adds patches · kernel. */
-  for (int r = 0; r < total; r++)
-    memcpy (y + (size_t) r * d->f, b, sizeof (float) * (size_t) d->f);
-
-  for (int r0 = 0; r0 < total; r0 += rows)
-    {
-      int nr = total - r0 < rows ? total - r0 : rows;
-      im2col (scratch->col, x, d, r0, nr);
-      if (cv_sgemm (path, 0, 0, nr, d->f, kkc, scratch->col, kkc, k, d->f,
-                    y + (size_t) r0 * d->f, d->f, scratch) != 0)
-        return -1;
-    }
-  return 0;
+  /* y (total, f) starts as the bias; then y += P (total, kkc) · k (kkc, f). */
+  fill_rows (y, b, total, d->f);
+  return cv_gather_gemm (path, total, d->f, kkc, pt.xp, pt.corner, pt.offset,
+                         0, k, d->f, y, d->f, scratch);
 }
 
 int
@@ -180,89 +249,156 @@ cv_conv2d_backward (float *dx, float *dk, float *db, const float *dy,
 
   const int kkc = d->k * d->k * d->c;
   const int total = d->n * d->oh * d->ow;
+
+  column_sums (db, dy, total, d->f);
+
+  /* dk (kkc, f) += Pᵀ (kkc, total) · dy (total, f): Pᵀ[e, pos] is the
+   * gathered matrix with the roles of the two tables swapped. */
+  Patches pt;
+  if (patches (&pt, x, d, scratch) != 0
+      || cv_gather_gemm (path, kkc, d->f, total, pt.xp, pt.offset, pt.corner,
+                         0, dy, d->f, dk, d->f, scratch) != 0)
+    return -1;
+
+  if (dx == NULL)
+    return 0;
+
+  /* dP (rows, kkc) = dy (rows, f) · kᵀ (f, kkc), chunk by chunk, each
+   * added back where its patch came from. */
   const int rows = chunk_rows (d);
   if (ensure_col (scratch, (size_t) rows * kkc) != 0)
     return -1;
-
-  /* db (f) += column sums of dy (total, f) */
-  for (int r = 0; r < total; r++)
-    for (int f = 0; f < d->f; f++)
-      db[f] += dy[(size_t) r * d->f + f];
-
-  if (dx != NULL)
-    memset (dx, 0, sizeof (float) * (size_t) d->n * d->h * d->w * d->c);
-
+  memset (dx, 0, sizeof (float) * (size_t) d->n * d->h * d->w * d->c);
   for (int r0 = 0; r0 < total; r0 += rows)
     {
       int nr = total - r0 < rows ? total - r0 : rows;
-      const float *dyc = dy + (size_t) r0 * d->f;   /* (nr, f) */
-
-      /* dk (kkc, f) += colᵀ (kkc, nr) · dy (nr, f) */
-      im2col (scratch->col, x, d, r0, nr);
-      if (cv_sgemm (path, 1, 0, kkc, d->f, nr, scratch->col, kkc, dyc, d->f,
-                    dk, d->f, scratch) != 0)
+      memset (scratch->col, 0, sizeof (float) * (size_t) nr * kkc);
+      if (cv_sgemm (path, 0, 1, nr, kkc, d->f, dy + (size_t) r0 * d->f, d->f, k, d->f,
+                    scratch->col, kkc, scratch) != 0)
         return -1;
-
-      if (dx != NULL)
-        {
-          /* dcol (nr, kkc) = dy (nr, f) · kᵀ (f, kkc), then back into place */
-          memset (scratch->col, 0, sizeof (float) * (size_t) nr * kkc);
-          if (cv_sgemm (path, 0, 1, nr, kkc, d->f, dyc, d->f, k, d->f,
-                        scratch->col, kkc, scratch) != 0)
-            return -1;
-          col2im (dx, scratch->col, d, r0, nr);
-        }
+      col2im (dx, scratch->col, d, r0, nr);
     }
   return 0;
 }
 
 /* ---------------------------------------------------------------- maxpool */
 
-/* The reference's order (window row by row, the first of equal maxima
- * wins), with channels innermost so that the comparisons vectorize. */
-void
-cv_maxpool_forward (float *y, int32_t *argmax, const float *x, const CvPoolDims *d)
+/* One output pixel, channels [0, c): the reference's order (window row by
+ * row, the first of equal maxima wins), channels innermost. */
+static void
+maxpool_pixel (float *restrict yo, int32_t *restrict ao, const float *restrict xs,
+               const CvPoolDims *d, int i, int j, int ch0)
 {
-  if (cv_kernels_path () == CV_PATH_REFERENCE)
-    {
-      cv_ref_maxpool_forward (y, argmax, x, d);
-      return;
-    }
   const int c = d->c;
+  for (int ch = ch0; ch < c; ch++)
+    {
+      int32_t at = (int32_t) (((size_t) (i * d->s) * d->w + (size_t) (j * d->s)) * c) + ch;
+      float best = xs[at];
+      int32_t best_at = at;
+      for (int m = 0; m < d->k; m++)
+        for (int q = 0; q < d->k; q++)
+          {
+            at = (int32_t) (((size_t) (i * d->s + m) * d->w + (size_t) (j * d->s + q)) * c) + ch;
+            if (xs[at] > best)
+              {
+                best = xs[at];
+                best_at = at;
+              }
+          }
+      yo[ch] = best;
+      ao[ch] = best_at;
+    }
+}
+
+#if defined(__x86_64__)
+/* Eight channels at a time: compare, then blend values and indices. */
+__attribute__ ((target ("avx2")))
+static void
+maxpool_forward_avx2 (float *y, int32_t *argmax, const float *x, const CvPoolDims *d)
+{
+  const int c = d->c, c8 = c - c % 8;
   const size_t in_size = (size_t) d->h * d->w * c;
+  const __m256i lanes = _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7);
 
   for (int n = 0; n < d->n; n++)
     for (int i = 0; i < d->oh; i++)
       for (int j = 0; j < d->ow; j++)
         {
           size_t o = (((size_t) n * d->oh + i) * d->ow + j) * c;
-          float *restrict yo = y + o;
-          int32_t *restrict ao = argmax + o;
-          const float *restrict xs = x + (size_t) n * in_size;
-          for (int m = 0; m < d->k; m++)
-            for (int q = 0; q < d->k; q++)
-              {
-                int32_t at = (int32_t) (((size_t) (i * d->s + m) * d->w + (size_t) (j * d->s + q)) * c);
-                const float *restrict xv = xs + at;
-                if (m == 0 && q == 0)
+          const float *xs = x + (size_t) n * in_size;
+          for (int ch = 0; ch < c8; ch += 8)
+            {
+              int32_t at = (int32_t) (((size_t) (i * d->s) * d->w + (size_t) (j * d->s)) * c) + ch;
+              __m256 best = _mm256_loadu_ps (xs + at);
+              __m256i best_at = _mm256_add_epi32 (_mm256_set1_epi32 (at), lanes);
+              for (int m = 0; m < d->k; m++)
+                for (int q = 0; q < d->k; q++)
                   {
-                    for (int ch = 0; ch < c; ch++)
-                      {
-                        yo[ch] = xv[ch];
-                        ao[ch] = at + ch;
-                      }
-                    continue;
+                    at = (int32_t) (((size_t) (i * d->s + m) * d->w + (size_t) (j * d->s + q)) * c) + ch;
+                    __m256 v = _mm256_loadu_ps (xs + at);
+                    __m256 better = _mm256_cmp_ps (v, best, _CMP_GT_OQ);
+                    best = _mm256_blendv_ps (best, v, better);
+                    __m256i idx = _mm256_add_epi32 (_mm256_set1_epi32 (at), lanes);
+                    best_at = _mm256_castps_si256 (_mm256_blendv_ps (_mm256_castsi256_ps (best_at),
+                                                                     _mm256_castsi256_ps (idx), better));
                   }
-                for (int ch = 0; ch < c; ch++)
-                  {
-                    float v = xv[ch], best = yo[ch];
-                    int32_t a = ao[ch];
-                    int better = v > best;
-                    yo[ch] = better ? v : best;
-                    ao[ch] = better ? at + ch : a;
-                  }
-              }
+              _mm256_storeu_ps (y + o + ch, best);
+              _mm256_storeu_si256 ((__m256i *) (argmax + o + ch), best_at);
+            }
+          if (c8 < c)
+            maxpool_pixel (y + o, argmax + o, xs, d, i, j, c8);
         }
+}
+#endif
+
+void
+cv_maxpool_forward (float *y, int32_t *argmax, const float *x, const CvPoolDims *d)
+{
+  int path = cv_kernels_path ();
+  if (path == CV_PATH_REFERENCE)
+    {
+      cv_ref_maxpool_forward (y, argmax, x, d);
+      return;
+    }
+#if defined(__x86_64__)
+  if (path == CV_PATH_AVX2)
+    {
+      maxpool_forward_avx2 (y, argmax, x, d);
+      return;
+    }
+#endif
+  const size_t in_size = (size_t) d->h * d->w * d->c;
+  for (int n = 0; n < d->n; n++)
+    for (int i = 0; i < d->oh; i++)
+      for (int j = 0; j < d->ow; j++)
+        {
+          size_t o = (((size_t) n * d->oh + i) * d->ow + j) * d->c;
+          maxpool_pixel (y + o, argmax + o, x + (size_t) n * in_size, d, i, j, 0);
+        }
+}
+
+/* Only each window's winner passes the gradient back. */
+void
+cv_maxpool_backward (float *restrict dx, const float *restrict dy, const int32_t *restrict argmax,
+                     const CvPoolDims *d)
+{
+  if (cv_kernels_path () == CV_PATH_REFERENCE)
+    {
+      cv_ref_maxpool_backward (dx, dy, argmax, d);
+      return;
+    }
+  const size_t in_size = (size_t) d->h * d->w * d->c;
+  const size_t out_size = (size_t) d->oh * d->ow * d->c;
+  const int samples = d->n;
+  memset (dx, 0, sizeof (float) * in_size * (size_t) samples);
+  for (int n = 0; n < samples; n++)
+    {
+      float *restrict dxs = dx + (size_t) n * in_size;
+      const float *restrict dys = dy + (size_t) n * out_size;
+      const int32_t *restrict as = argmax + (size_t) n * out_size;
+      for (size_t o = 0; o < out_size; o++)
+        dxs[as[o]] += dys[o];
+    }
 }
 
 /* ------------------------------------------------------------------ dense */
@@ -298,8 +434,7 @@ cv_dense_forward (float *y, const float *x, const float *w, const float *b,
       cv_ref_dense_forward (y, x, w, b, n, in, out);
       return 0;
     }
-  for (int s = 0; s < n; s++)
-    memcpy (y + (size_t) s * out, b, sizeof (float) * (size_t) out);
+  fill_rows (y, b, n, out);
   if (n < 4)
     {
       dense_forward_rows (y, x, w, n, in, out);
@@ -319,9 +454,7 @@ cv_dense_backward (float *dx, float *dw, float *db, const float *dy,
       cv_ref_dense_backward (dx, dw, db, dy, x, w, n, in, out);
       return 0;
     }
-  for (int s = 0; s < n; s++)
-    for (int o = 0; o < out; o++)
-      db[o] += dy[(size_t) s * out + o];
+  column_sums (db, dy, n, out);
   /* dw (in, out) += xᵀ (in, n) · dy (n, out) */
   if (cv_sgemm (path, 1, 0, in, out, n, x, in, dy, out, dw, out, scratch) != 0)
     return -1;

@@ -86,6 +86,10 @@ typedef struct {
   size_t  col_cap;  /* floats */
   float  *pa;       /* packed A panel (MC × KC) */
   float  *pb;       /* packed B panel (KC × NC) */
+  ptrdiff_t *tab;   /* Conv2D: (positions) patch corners, then (k·k·c) offsets */
+  size_t  tab_cap;
+  float  *pad;      /* Conv2D: (n, hp, wp, c) the input with its zero padding */
+  size_t  pad_cap;
 } CvScratch;
 
 void cv_scratch_free (CvScratch *scratch);
@@ -110,6 +114,27 @@ int cv_sgemm (int path, int trans_a, int trans_b, int m, int n, int k,
               const float *a, int lda, const float *b, int ldb,
               float *c, int ldc, CvScratch *scratch);
 
+/* The micro-panel size of the SGEMM: packed A holds strips of CV_GEMM_MR
+ * rows; for each k in the slice, CV_GEMM_MR consecutive values (zero past
+ * the last row). A packer fills the panel for rows [i0, i0 + mb) and depth
+ * [p0, p0 + kb) of op(A), so a caller can pack straight from its own data
+ * (Conv2D packs image patches without an im2col copy). */
+#define CV_GEMM_MR 6
+typedef void (*CvPackAFn) (float *pa, const void *ctx, int i0, int mb, int p0, int kb);
+
+int cv_gemm_driver (int path, int m, int n, int k, CvPackAFn pack_a, const void *a_ctx,
+                    int trans_b, const float *b, int ldb, float *c, int ldc,
+                    CvScratch *scratch);
+
+/* C (m×n) += A · op(B) where A is gathered: A[i, p] = x[rows[i] + cols[p]].
+ * Conv2D's patch matrix is such a matrix (rows: where each output
+ * position's patch starts, cols: where each patch element sits), so the
+ * micro-kernel reads the image directly and nothing is packed or copied. */
+int cv_gather_gemm (int path, int m, int n, int k, const float *x,
+                    const ptrdiff_t *rows, const ptrdiff_t *cols,
+                    int trans_b, const float *b, int ldb, float *c, int ldc,
+                    CvScratch *scratch);
+
 /* All return 0, or -1 if scratch memory could not be grown. */
 int cv_conv2d_forward (float *y, const float *x, const float *k, const float *b,
                        const CvConvDims *d, CvScratch *scratch);
@@ -117,6 +142,7 @@ int cv_conv2d_backward (float *dx, float *dk, float *db, const float *dy,
                         const float *x, const float *k, const CvConvDims *d,
                         CvScratch *scratch);
 void cv_maxpool_forward (float *y, int32_t *argmax, const float *x, const CvPoolDims *d);
+void cv_maxpool_backward (float *dx, const float *dy, const int32_t *argmax, const CvPoolDims *d);
 int cv_dense_forward (float *y, const float *x, const float *w, const float *b,
                       int n, int in, int out, CvScratch *scratch);
 int cv_dense_backward (float *dx, float *dw, float *db, const float *dy,

@@ -385,7 +385,7 @@ cv_net_backward (CvNet *net, const uint8_t *labels, int n)
           {
             CvPoolDims d = pool_dims (L, n);
             if (din != NULL)
-              cv_ref_maxpool_backward (din, dout, net->argmax[i], &d);
+              cv_maxpool_backward (din, dout, net->argmax[i], &d);
           }
           break;
         case CV_LAYER_AVGPOOL:

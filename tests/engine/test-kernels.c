@@ -236,7 +236,7 @@ test_maxpool_fast (void **state)
       int k = 1 + (int) cv_rng_below (&rng, 3), s = 1 + (int) cv_rng_below (&rng, 3);
       CvPoolDims d = { .n = 1 + (int) cv_rng_below (&rng, 3),
                        .h = k + (int) cv_rng_below (&rng, 8), .w = k + (int) cv_rng_below (&rng, 8),
-                       .c = 1 + (int) cv_rng_below (&rng, 17), .k = k, .s = s };
+                       .c = 1 + (int) cv_rng_below (&rng, 27), .k = k, .s = s };
       d.oh = cv_conv_output_size (d.h, k, s, 0);
       d.ow = cv_conv_output_size (d.w, k, s, 0);
       size_t nx = (size_t) d.n * d.h * d.w * d.c, ny = (size_t) d.n * d.oh * d.ow * d.c;
@@ -246,11 +246,24 @@ test_maxpool_fast (void **state)
       float *y = malloc (sizeof (float) * ny), *y_ref = malloc (sizeof (float) * ny);
       int32_t *a = malloc (sizeof (int32_t) * ny), *a_ref = malloc (sizeof (int32_t) * ny);
       cv_ref_maxpool_forward (y_ref, a_ref, x, &d);
-      cv_kernels_force (CV_PATH_C);
-      cv_maxpool_forward (y, a, x, &d);
-      cv_kernels_force (-1);
-      assert_memory_equal (y, y_ref, sizeof (float) * ny);
-      assert_memory_equal (a, a_ref, sizeof (int32_t) * ny);
+      int ps[4], np = paths (ps);
+      for (int pi = 0; pi < np; pi++)
+        {
+          cv_kernels_force (ps[pi]);
+          cv_maxpool_forward (y, a, x, &d);
+          cv_kernels_force (-1);
+          assert_memory_equal (y, y_ref, sizeof (float) * ny);
+          assert_memory_equal (a, a_ref, sizeof (int32_t) * ny);
+
+          float *dy = rand_buf (ny, &rng);
+          float *dx = rand_buf (nx, &rng), *dx_ref = malloc (sizeof (float) * nx);
+          cv_ref_maxpool_backward (dx_ref, dy, a_ref, &d);
+          cv_kernels_force (ps[pi]);
+          cv_maxpool_backward (dx, dy, a, &d);
+          cv_kernels_force (-1);
+          assert_memory_equal (dx, dx_ref, sizeof (float) * nx);
+          free (dy); free (dx); free (dx_ref);
+        }
       free (x); free (y); free (y_ref); free (a); free (a_ref);
     }
 }
