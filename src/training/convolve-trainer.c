@@ -1119,9 +1119,10 @@ check_fits (CvNet                 *net,
   return TRUE;
 }
 
-gboolean
-convolve_trainer_start (ConvolveTrainer  *self,
-                        GError          **error)
+static gboolean
+start_run (ConvolveTrainer  *self,
+           gboolean          paused,
+           GError          **error)
 {
   g_autoptr(GError) local_error = NULL;
   const ConvolveDataset *ds;
@@ -1131,8 +1132,6 @@ convolve_trainer_start (ConvolveTrainer  *self,
   CvRng rng;
   CvModelInfo info = { 0 };
   TrainJob *job;
-
-  g_return_val_if_fail (CONVOLVE_IS_TRAINER (self), FALSE);
 
   if (self->state == CONVOLVE_TRAINER_STATE_RUNNING ||
       self->state == CONVOLVE_TRAINER_STATE_PAUSED)
@@ -1203,6 +1202,7 @@ convolve_trainer_start (ConvolveTrainer  *self,
   job->optimizer = self->optimizer;
   job->schedule = self->schedule;
   job->lr = self->learning_rate;
+  job->paused = paused;
   job->net = net;
   job->n_params = cv_net_n_params (net);
   job->snapshot = g_new (float, job->n_params);
@@ -1226,10 +1226,28 @@ convolve_trainer_start (ConvolveTrainer  *self,
   set_double (self, &self->accuracy, 0.0, PROP_ACCURACY);
   set_double (self, &self->val_accuracy, -1.0, PROP_VAL_ACCURACY);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
-  set_state (self, CONVOLVE_TRAINER_STATE_RUNNING);
+  set_state (self, paused ? CONVOLVE_TRAINER_STATE_PAUSED : CONVOLVE_TRAINER_STATE_RUNNING);
   g_object_thaw_notify (G_OBJECT (self));
 
   return TRUE;
+}
+
+gboolean
+convolve_trainer_start (ConvolveTrainer  *self,
+                        GError          **error)
+{
+  g_return_val_if_fail (CONVOLVE_IS_TRAINER (self), FALSE);
+
+  return start_run (self, FALSE, error);
+}
+
+gboolean
+convolve_trainer_start_paused (ConvolveTrainer  *self,
+                               GError          **error)
+{
+  g_return_val_if_fail (CONVOLVE_IS_TRAINER (self), FALSE);
+
+  return start_run (self, TRUE, error);
 }
 
 void

@@ -106,6 +106,9 @@ double                convolve_trainer_get_val_accuracy (ConvolveTrainer *self);
 /* Starts a fresh run (weights initialised from the seed). FALSE with an
  * error when the configuration cannot train or a run is active. */
 gboolean              convolve_trainer_start            (ConvolveTrainer *self, GError **error);
+/* The same, but the run waits in state paused before its first batch: a
+ * teacher walks through training from the very start with step(). */
+gboolean              convolve_trainer_start_paused     (ConvolveTrainer *self, GError **error);
 /* Stops before the next batch; state paused at once. */
 void                  convolve_trainer_pause            (ConvolveTrainer *self);
 void                  convolve_trainer_resume           (ConvolveTrainer *self);

@@ -427,6 +427,79 @@ count_finalized_cb (gpointer data, GObject *where_the_object_was)
   (*(int *) data)++;
 }
 
+static void
+collect_batch_loss_cb (ConvolveTrainer *t, int batch, int batches, double loss, GArray *losses)
+{
+  g_array_append_val (losses, loss);
+}
+
+static gboolean
+has_n_losses (gpointer data)
+{
+  GArray *losses = ((gpointer *) data)[0];
+
+  return losses->len >= (guint) GPOINTER_TO_INT (((gpointer *) data)[1]);
+}
+
+/* Started paused, stepped batch by batch, with the learning rate changed
+ * between two steps: the batch losses equal a direct engine run that
+ * changes the rate at the same batch. */
+static void
+test_step_and_live_rate (void **state)
+{
+  g_autoptr(ConvolveTrainer) trainer = new_shapes_trainer (180, 2);
+  g_autoptr(ConvolveDataset) ds = convolve_dataset_new_shapes (180, 1);
+  g_autoptr(GArray) losses = g_array_new (FALSE, FALSE, sizeof (double));
+  double direct[6];
+  CvNet *net = NULL;
+  CvTrain *train = NULL;
+  CvTrainConfig cfg;
+  CvError err;
+  CvRng rng;
+
+  assert_int_equal (cv_net_new (cv_arch_spec ("shapes"), &net, &err), CV_OK);
+  cv_rng_seed (&rng, 3);
+  cv_net_init (net, &rng);
+  cv_train_config_default (&cfg);
+  cv_opt_config_default (&cfg.opt, CV_OPT_ADAM);
+  cfg.opt.lr = 0.003f;
+  cfg.batch = 16;
+  cfg.seed = 3;
+  assert_int_equal (cv_train_new (net, &cfg, ds->x, ds->y, ds->n, &train, &err), CV_OK);
+  for (int i = 0; i < 6; i++)
+    {
+      CvBatchResult res;
+
+      if (i == 3)
+        cv_train_set_lr (train, 0.02f);
+      assert_int_equal (cv_train_step (train, &res), CV_OK);
+      direct[i] = res.loss;
+    }
+  cv_train_free (train);
+  cv_net_free (net);
+
+  g_signal_connect (trainer, "batch-finished", G_CALLBACK (collect_batch_loss_cb), losses);
+  assert_true (convolve_trainer_start_paused (trainer, NULL));
+  assert_int_equal (convolve_trainer_get_state (trainer), CONVOLVE_TRAINER_STATE_PAUSED);
+  spin (0.1);
+  assert_int_equal (losses->len, 0);   /* nothing runs until a step */
+
+  for (int i = 0; i < 6; i++)
+    {
+      gpointer args[2] = { losses, GINT_TO_POINTER (i + 1) };
+
+      if (i == 3)
+        convolve_trainer_set_learning_rate (trainer, 0.02f);
+      assert_true (convolve_trainer_step (trainer));
+      assert_true (wait_until (has_n_losses, args, 10));
+    }
+  for (int i = 0; i < 6; i++)
+    assert_memory_equal (&g_array_index (losses, double, i), &direct[i], sizeof (double));
+
+  convolve_trainer_cancel (trainer);
+  g_signal_handlers_disconnect_by_data (trainer, losses);
+}
+
 /* 200 start/cancel cycles: no thread left, nothing leaked (asan setup). */
 static void
 test_start_cancel_cycles (void **state)
@@ -629,6 +702,7 @@ main (void)
     TEST ("training/matches-engine", test_matches_engine),
     TEST ("training/cancel-mid-epoch", test_cancel_mid_epoch),
     TEST ("training/pause-resume-step", test_pause_resume_step),
+    TEST ("training/step-and-live-rate", test_step_and_live_rate),
     TEST ("training/start-cancel-cycles", test_start_cancel_cycles),
     TEST ("training/no-torn-weights", test_no_torn_weights),
     TEST ("training/divergence", test_divergence),
