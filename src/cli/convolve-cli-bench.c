@@ -92,7 +92,7 @@ cli_bench (int argc, char **argv)
   else if (arch == NULL)
     g_set_error_literal (&error, CLI_ERROR, CLI_ERROR_USAGE, _("--arch is required"));
   if (error == NULL && batch_s != NULL)
-    cli_parse_int ("batch", batch_s, 1, 4096, &batch, &error);
+    cli_parse_int ("batch", batch_s, 1, CLI_MAX_BATCH, &batch, &error);
   if (error == NULL && threads_s != NULL)
     cli_parse_int ("threads", threads_s, 1, 64, &threads, &error);
   if (error != NULL)

@@ -53,7 +53,7 @@ cli_eval (int argc, char **argv)
   else if (split != NULL && strcmp (split, "train") != 0 && strcmp (split, "test") != 0)
     g_set_error (&error, CLI_ERROR, CLI_ERROR_USAGE, _("--split: “%s” is neither “train” nor “test”"), split);
   if (error == NULL && samples_s != NULL)
-    cli_parse_int ("samples", samples_s, 1, 10000000, &samples, &error);
+    cli_parse_int ("samples", samples_s, 1, CLI_MAX_SAMPLES, &samples, &error);
   if (error == NULL && seed_s != NULL)
     cli_parse_int ("seed", seed_s, 0, G_MAXINT64, &seed, &error);
   if (error != NULL)

@@ -174,13 +174,13 @@ cli_train (int argc, char **argv)
   else if (dataset == NULL)
     g_set_error_literal (&error, CLI_ERROR, CLI_ERROR_USAGE, _("--dataset is required"));
   if (error == NULL && samples_s != NULL)
-    cli_parse_int ("samples", samples_s, 1, 10000000, &samples, &error);
+    cli_parse_int ("samples", samples_s, 1, CLI_MAX_SAMPLES, &samples, &error);
   if (error == NULL && val_samples_s != NULL)
-    cli_parse_int ("val-samples", val_samples_s, 0, 10000000, &val_samples, &error);
+    cli_parse_int ("val-samples", val_samples_s, 0, CLI_MAX_SAMPLES, &val_samples, &error);
   if (error == NULL && epochs_s != NULL)
     cli_parse_int ("epochs", epochs_s, 1, 100000, &epochs, &error);
   if (error == NULL && batch_s != NULL)
-    cli_parse_int ("batch", batch_s, 1, 65536, &batch, &error);
+    cli_parse_int ("batch", batch_s, 1, CLI_MAX_BATCH, &batch, &error);
   if (error == NULL && lr_s != NULL)
     {
       if (cli_parse_double ("lr", lr_s, 0.0, 1000.0, &lr, &error) && lr <= 0.0)
@@ -213,17 +213,19 @@ cli_train (int argc, char **argv)
 
   if (g_strcmp0 (dataset, "shapes") == 0)
     {
-      train_set = convolve_dataset_new_shapes (samples > 0 ? (int) samples : 180, (guint64) seed);
-      if (val_samples > 0)
-        val_set = convolve_dataset_new_shapes ((int) val_samples, (guint64) seed + 1);
+      train_set = cli_load_dataset (dataset, "train", samples > 0 ? (int) samples : 180,
+                                    (guint64) seed, &error);
+      if (train_set != NULL && val_samples > 0)
+        val_set = cli_load_dataset (dataset, "test", (int) val_samples, (guint64) seed + 1, &error);
     }
   else
     {
       train_set = cli_load_dataset (dataset, "train", (int) samples, (guint64) seed, &error);
-      if (train_set == NULL)
-        return cli_report ("train", error);
-      val_set = convolve_dataset_load (dataset, "test", NULL);
+      if (train_set != NULL)
+        val_set = convolve_dataset_load (dataset, "test", NULL);
     }
+  if (error != NULL)
+    return cli_report ("train", error);
 
   trainer = convolve_trainer_new ();
   convolve_trainer_set_spec (trainer, spec);

@@ -198,13 +198,30 @@ cli_load_dataset (const char  *name,
   ConvolveDataset *ds;
 
   if (g_strcmp0 (name, "shapes") == 0 && samples > 0)
-    return convolve_dataset_new_shapes (samples, seed);
+    {
+      ds = convolve_dataset_new_shapes (samples, seed);
+      if (ds->n <= 0)
+        {
+          g_set_error (error, CLI_ERROR, CLI_ERROR_FAILED,
+                       _("--samples %d draws no shapes: there are three classes, so ask for 3 or more"),
+                       samples);
+          convolve_dataset_free (ds);
+          return NULL;
+        }
+      return ds;
+    }
 
   ds = convolve_dataset_load (name, split, &local_error);
   if (ds == NULL)
     {
       g_set_error (error, CLI_ERROR, CLI_ERROR_FAILED, _("dataset “%s”: %s"),
                    name, local_error->message);
+      return NULL;
+    }
+  if (ds->n <= 0)
+    {
+      g_set_error (error, CLI_ERROR, CLI_ERROR_FAILED, _("dataset “%s” has no samples"), name);
+      convolve_dataset_free (ds);
       return NULL;
     }
   if (samples > 0 && samples < ds->n)

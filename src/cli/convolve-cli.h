@@ -23,6 +23,12 @@ enum {
   CLI_EXIT_INTERRUPTED = 130,
 };
 
+/* Limits that keep memory within reach of a classroom laptop: 200,000
+ * generated shapes are 200 MB, a batch of 1,024 for lenet about 0.5 GB of
+ * activations. */
+#define CLI_MAX_SAMPLES 200000
+#define CLI_MAX_BATCH   1024
+
 #define CLI_ERROR (cli_error_quark ())
 GQuark cli_error_quark (void);
 
