@@ -128,20 +128,47 @@ pack_b (float *pb, int trans, const float *b, int ldb, int p0, int kb, int j0, i
     }
 }
 
-/* ----------------------------------------------------------- micro-kernels */
+/* ----------------------------------------------------------- micro-kernels
+ *
+ * Each adds an MR × NR tile to C: C[0..m, 0..n] += A (MR × kb) · B (kb × NR),
+ * B row p at pb + p·ldb (ldb = NR when packed; a caller's own rows when B
+ * needs no packing). When n <= 8 only the left half is computed and only
+ * eight columns of B are read, which lets an 8-wide B go unpacked too.
+ * The plain kernels take A packed (pa: MR values per p); the gathering ones
+ * read A[r, p] = x[rows[r] + cols[p]] in place.
+ */
 
-/* C[0..m, 0..n] += pa (MR × kb) · pb (kb × NR) */
 static void
-kernel_c (int kb, const float *pa, const float *pb, float *c, int ldc, int m, int n)
+kernel_c (int kb, const float *pa, const float *pb, int ldb, float *c, int ldc, int m, int n)
 {
   float acc[MR][NR];
+  const int w = n <= 8 ? 8 : NR;
   memset (acc, 0, sizeof acc);
   for (int p = 0; p < kb; p++)
     for (int r = 0; r < MR; r++)
       {
         float av = pa[p * MR + r];
-        for (int col = 0; col < NR; col++)
-          acc[r][col] += av * pb[p * NR + col];
+        for (int col = 0; col < w; col++)
+          acc[r][col] += av * pb[(size_t) p * ldb + col];
+      }
+  for (int r = 0; r < m; r++)
+    for (int col = 0; col < n; col++)
+      c[(size_t) r * ldc + col] += acc[r][col];
+}
+
+static void
+gather_c (int kb, const float *x, const ptrdiff_t *rows, const ptrdiff_t *cols,
+          const float *pb, int ldb, float *c, int ldc, int m, int n)
+{
+  float acc[MR][NR];
+  const int w = n <= 8 ? 8 : NR;
+  memset (acc, 0, sizeof acc);
+  for (int p = 0; p < kb; p++)
+    for (int r = 0; r < MR; r++)
+      {
+        float av = x[rows[r] + cols[p]];
+        for (int col = 0; col < w; col++)
+          acc[r][col] += av * pb[(size_t) p * ldb + col];
       }
   for (int r = 0; r < m; r++)
     for (int col = 0; col < n; col++)
@@ -151,134 +178,20 @@ kernel_c (int kb, const float *pa, const float *pb, float *c, int ldc, int m, in
 #if defined(__x86_64__)
 #include <immintrin.h>
 
+/* Adds the tile (rows of 16, or of 8 if n <= 8) to C. */
 __attribute__ ((target ("avx2,fma")))
-static void
-kernel_avx2 (int kb, const float *pa, const float *pb, float *c, int ldc, int m, int n)
+static inline void
+store_tile (float tile[MR][NR], float *c, int ldc, int m, int n)
 {
-  __m256 c00 = _mm256_setzero_ps (), c01 = _mm256_setzero_ps ();
-  __m256 c10 = _mm256_setzero_ps (), c11 = _mm256_setzero_ps ();
-  __m256 c20 = _mm256_setzero_ps (), c21 = _mm256_setzero_ps ();
-  __m256 c30 = _mm256_setzero_ps (), c31 = _mm256_setzero_ps ();
-  __m256 c40 = _mm256_setzero_ps (), c41 = _mm256_setzero_ps ();
-  __m256 c50 = _mm256_setzero_ps (), c51 = _mm256_setzero_ps ();
-
-  for (int p = 0; p < kb; p++)
-    {
-      __m256 b0 = _mm256_load_ps (pb + p * NR);
-      __m256 b1 = _mm256_load_ps (pb + p * NR + 8);
-      const float *ap = pa + p * MR;
-      __m256 a;
-      a = _mm256_broadcast_ss (ap + 0);
-      c00 = _mm256_fmadd_ps (a, b0, c00); c01 = _mm256_fmadd_ps (a, b1, c01);
-      a = _mm256_broadcast_ss (ap + 1);
-      c10 = _mm256_fmadd_ps (a, b0, c10); c11 = _mm256_fmadd_ps (a, b1, c11);
-      a = _mm256_broadcast_ss (ap + 2);
-      c20 = _mm256_fmadd_ps (a, b0, c20); c21 = _mm256_fmadd_ps (a, b1, c21);
-      a = _mm256_broadcast_ss (ap + 3);
-      c30 = _mm256_fmadd_ps (a, b0, c30); c31 = _mm256_fmadd_ps (a, b1, c31);
-      a = _mm256_broadcast_ss (ap + 4);
-      c40 = _mm256_fmadd_ps (a, b0, c40); c41 = _mm256_fmadd_ps (a, b1, c41);
-      a = _mm256_broadcast_ss (ap + 5);
-      c50 = _mm256_fmadd_ps (a, b0, c50); c51 = _mm256_fmadd_ps (a, b1, c51);
-    }
-
-  if (m == MR && n == NR)
-    {
-#define ADD_ROW(r, lo, hi)                                                        \
-      _mm256_storeu_ps (c + (size_t) (r) * ldc,                                    \
-                        _mm256_add_ps (_mm256_loadu_ps (c + (size_t) (r) * ldc), lo)); \
-      _mm256_storeu_ps (c + (size_t) (r) * ldc + 8,                                \
-                        _mm256_add_ps (_mm256_loadu_ps (c + (size_t) (r) * ldc + 8), hi));
-      ADD_ROW (0, c00, c01) ADD_ROW (1, c10, c11) ADD_ROW (2, c20, c21)
-      ADD_ROW (3, c30, c31) ADD_ROW (4, c40, c41) ADD_ROW (5, c50, c51)
-#undef ADD_ROW
-      return;
-    }
-
-  float tile[MR][NR];
-  _mm256_storeu_ps (tile[0], c00); _mm256_storeu_ps (tile[0] + 8, c01);
-  _mm256_storeu_ps (tile[1], c10); _mm256_storeu_ps (tile[1] + 8, c11);
-  _mm256_storeu_ps (tile[2], c20); _mm256_storeu_ps (tile[2] + 8, c21);
-  _mm256_storeu_ps (tile[3], c30); _mm256_storeu_ps (tile[3] + 8, c31);
-  _mm256_storeu_ps (tile[4], c40); _mm256_storeu_ps (tile[4] + 8, c41);
-  _mm256_storeu_ps (tile[5], c50); _mm256_storeu_ps (tile[5] + 8, c51);
-  for (int r = 0; r < m; r++)
-    for (int col = 0; col < n; col++)
-      c[(size_t) r * ldc + col] += tile[r][col];
-}
-#endif
-
-/* ------------------------------------------------- gathered micro-kernels */
-
-/* C[0..m, 0..n] += A (MR × kb) · pb (kb × NR), A[r, p] = x[rows[r] + cols[p]];
- * rows has MR entries (the caller repeats the last one past m). */
-static void
-gather_c (int kb, const float *x, const ptrdiff_t *rows, const ptrdiff_t *cols,
-          const float *pb, float *c, int ldc, int m, int n)
-{
-  float acc[MR][NR];
-  memset (acc, 0, sizeof acc);
-  for (int p = 0; p < kb; p++)
-    for (int r = 0; r < MR; r++)
-      {
-        float av = x[rows[r] + cols[p]];
-        for (int col = 0; col < NR; col++)
-          acc[r][col] += av * pb[p * NR + col];
-      }
-  for (int r = 0; r < m; r++)
-    for (int col = 0; col < n; col++)
-      c[(size_t) r * ldc + col] += acc[r][col];
-}
-
-#if defined(__x86_64__)
-__attribute__ ((target ("avx2,fma")))
-static void
-gather_avx2 (int kb, const float *x, const ptrdiff_t *rows, const ptrdiff_t *cols,
-             const float *pb, float *c, int ldc, int m, int n)
-{
-  __m256 c00 = _mm256_setzero_ps (), c01 = _mm256_setzero_ps ();
-  __m256 c10 = _mm256_setzero_ps (), c11 = _mm256_setzero_ps ();
-  __m256 c20 = _mm256_setzero_ps (), c21 = _mm256_setzero_ps ();
-  __m256 c30 = _mm256_setzero_ps (), c31 = _mm256_setzero_ps ();
-  __m256 c40 = _mm256_setzero_ps (), c41 = _mm256_setzero_ps ();
-  __m256 c50 = _mm256_setzero_ps (), c51 = _mm256_setzero_ps ();
-  const float *x0 = x + rows[0], *x1 = x + rows[1], *x2 = x + rows[2];
-  const float *x3 = x + rows[3], *x4 = x + rows[4], *x5 = x + rows[5];
-
-  for (int p = 0; p < kb; p++)
-    {
-      ptrdiff_t o = cols[p];
-      __m256 b0 = _mm256_load_ps (pb + p * NR);
-      __m256 b1 = _mm256_load_ps (pb + p * NR + 8);
-      __m256 a;
-      a = _mm256_broadcast_ss (x0 + o);
-      c00 = _mm256_fmadd_ps (a, b0, c00); c01 = _mm256_fmadd_ps (a, b1, c01);
-      a = _mm256_broadcast_ss (x1 + o);
-      c10 = _mm256_fmadd_ps (a, b0, c10); c11 = _mm256_fmadd_ps (a, b1, c11);
-      a = _mm256_broadcast_ss (x2 + o);
-      c20 = _mm256_fmadd_ps (a, b0, c20); c21 = _mm256_fmadd_ps (a, b1, c21);
-      a = _mm256_broadcast_ss (x3 + o);
-      c30 = _mm256_fmadd_ps (a, b0, c30); c31 = _mm256_fmadd_ps (a, b1, c31);
-      a = _mm256_broadcast_ss (x4 + o);
-      c40 = _mm256_fmadd_ps (a, b0, c40); c41 = _mm256_fmadd_ps (a, b1, c41);
-      a = _mm256_broadcast_ss (x5 + o);
-      c50 = _mm256_fmadd_ps (a, b0, c50); c51 = _mm256_fmadd_ps (a, b1, c51);
-    }
-
-  float tile[MR][NR];
-  _mm256_storeu_ps (tile[0], c00); _mm256_storeu_ps (tile[0] + 8, c01);
-  _mm256_storeu_ps (tile[1], c10); _mm256_storeu_ps (tile[1] + 8, c11);
-  _mm256_storeu_ps (tile[2], c20); _mm256_storeu_ps (tile[2] + 8, c21);
-  _mm256_storeu_ps (tile[3], c30); _mm256_storeu_ps (tile[3] + 8, c31);
-  _mm256_storeu_ps (tile[4], c40); _mm256_storeu_ps (tile[4] + 8, c41);
-  _mm256_storeu_ps (tile[5], c50); _mm256_storeu_ps (tile[5] + 8, c51);
-  if (n == NR)
+  if (n == NR || n == 8)
     {
       for (int r = 0; r < m; r++)
         {
           float *cr = c + (size_t) r * ldc;
           _mm256_storeu_ps (cr, _mm256_add_ps (_mm256_loadu_ps (cr), _mm256_loadu_ps (tile[r])));
-          _mm256_storeu_ps (cr + 8, _mm256_add_ps (_mm256_loadu_ps (cr + 8), _mm256_loadu_ps (tile[r] + 8)));
+          if (n == NR)
+            _mm256_storeu_ps (cr + 8, _mm256_add_ps (_mm256_loadu_ps (cr + 8),
+                                                     _mm256_loadu_ps (tile[r] + 8)));
         }
       return;
     }
@@ -286,12 +199,95 @@ gather_avx2 (int kb, const float *x, const ptrdiff_t *rows, const ptrdiff_t *col
     for (int col = 0; col < n; col++)
       c[(size_t) r * ldc + col] += tile[r][col];
 }
+
+/* A_ROW(r) is the broadcast of A[r, p]; the body is shared by the packed
+ * and the gathering kernel. */
+#define KERNEL_BODY_AVX2(A_ROW)                                                   \
+  float tile[MR][NR];                                                             \
+  if (n <= 8)                                                                     \
+    {                                                                             \
+      __m256 c0 = _mm256_setzero_ps (), c1 = _mm256_setzero_ps ();                \
+      __m256 c2 = _mm256_setzero_ps (), c3 = _mm256_setzero_ps ();                \
+      __m256 c4 = _mm256_setzero_ps (), c5 = _mm256_setzero_ps ();                \
+      for (int p = 0; p < kb; p++)                                                \
+        {                                                                         \
+          __m256 b0 = _mm256_loadu_ps (pb + (size_t) p * ldb);                    \
+          c0 = _mm256_fmadd_ps (A_ROW (0), b0, c0);                               \
+          c1 = _mm256_fmadd_ps (A_ROW (1), b0, c1);                               \
+          c2 = _mm256_fmadd_ps (A_ROW (2), b0, c2);                               \
+          c3 = _mm256_fmadd_ps (A_ROW (3), b0, c3);                               \
+          c4 = _mm256_fmadd_ps (A_ROW (4), b0, c4);                               \
+          c5 = _mm256_fmadd_ps (A_ROW (5), b0, c5);                               \
+        }                                                                         \
+      _mm256_storeu_ps (tile[0], c0); _mm256_storeu_ps (tile[1], c1);             \
+      _mm256_storeu_ps (tile[2], c2); _mm256_storeu_ps (tile[3], c3);             \
+      _mm256_storeu_ps (tile[4], c4); _mm256_storeu_ps (tile[5], c5);             \
+      store_tile (tile, c, ldc, m, n);                                            \
+      return;                                                                     \
+    }                                                                             \
+  __m256 c00 = _mm256_setzero_ps (), c01 = _mm256_setzero_ps ();                  \
+  __m256 c10 = _mm256_setzero_ps (), c11 = _mm256_setzero_ps ();                  \
+  __m256 c20 = _mm256_setzero_ps (), c21 = _mm256_setzero_ps ();                  \
+  __m256 c30 = _mm256_setzero_ps (), c31 = _mm256_setzero_ps ();                  \
+  __m256 c40 = _mm256_setzero_ps (), c41 = _mm256_setzero_ps ();                  \
+  __m256 c50 = _mm256_setzero_ps (), c51 = _mm256_setzero_ps ();                  \
+  for (int p = 0; p < kb; p++)                                                    \
+    {                                                                             \
+      __m256 b0 = _mm256_loadu_ps (pb + (size_t) p * ldb);                        \
+      __m256 b1 = _mm256_loadu_ps (pb + (size_t) p * ldb + 8);                    \
+      __m256 a;                                                                   \
+      a = A_ROW (0); c00 = _mm256_fmadd_ps (a, b0, c00); c01 = _mm256_fmadd_ps (a, b1, c01); \
+      a = A_ROW (1); c10 = _mm256_fmadd_ps (a, b0, c10); c11 = _mm256_fmadd_ps (a, b1, c11); \
+      a = A_ROW (2); c20 = _mm256_fmadd_ps (a, b0, c20); c21 = _mm256_fmadd_ps (a, b1, c21); \
+      a = A_ROW (3); c30 = _mm256_fmadd_ps (a, b0, c30); c31 = _mm256_fmadd_ps (a, b1, c31); \
+      a = A_ROW (4); c40 = _mm256_fmadd_ps (a, b0, c40); c41 = _mm256_fmadd_ps (a, b1, c41); \
+      a = A_ROW (5); c50 = _mm256_fmadd_ps (a, b0, c50); c51 = _mm256_fmadd_ps (a, b1, c51); \
+    }                                                                             \
+  _mm256_storeu_ps (tile[0], c00); _mm256_storeu_ps (tile[0] + 8, c01);           \
+  _mm256_storeu_ps (tile[1], c10); _mm256_storeu_ps (tile[1] + 8, c11);           \
+  _mm256_storeu_ps (tile[2], c20); _mm256_storeu_ps (tile[2] + 8, c21);           \
+  _mm256_storeu_ps (tile[3], c30); _mm256_storeu_ps (tile[3] + 8, c31);           \
+  _mm256_storeu_ps (tile[4], c40); _mm256_storeu_ps (tile[4] + 8, c41);           \
+  _mm256_storeu_ps (tile[5], c50); _mm256_storeu_ps (tile[5] + 8, c51);           \
+  store_tile (tile, c, ldc, m, n);
+
+__attribute__ ((target ("avx2,fma")))
+static void
+kernel_avx2 (int kb, const float *pa, const float *pb, int ldb, float *c, int ldc, int m, int n)
+{
+#define A_PACKED(r) _mm256_broadcast_ss (pa + (size_t) p * MR + (r))
+  KERNEL_BODY_AVX2 (A_PACKED)
+#undef A_PACKED
+}
+
+__attribute__ ((target ("avx2,fma")))
+static void
+gather_avx2 (int kb, const float *x, const ptrdiff_t *rows, const ptrdiff_t *cols,
+             const float *pb, int ldb, float *c, int ldc, int m, int n)
+{
+  const float *x0 = x + rows[0], *x1 = x + rows[1], *x2 = x + rows[2];
+  const float *x3 = x + rows[3], *x4 = x + rows[4], *x5 = x + rows[5];
+#define A_GATHER(r) _mm256_broadcast_ss (x##r + cols[p])
+  KERNEL_BODY_AVX2 (A_GATHER)
+#undef A_GATHER
+}
+#undef KERNEL_BODY_AVX2
 #endif
 
 /* ---------------------------------------------------------------- driver */
 
-typedef void (*KernelFn) (int kb, const float *pa, const float *pb, float *c, int ldc,
+typedef void (*KernelFn) (int kb, const float *pa, const float *pb, int ldb, float *c, int ldc,
                           int m, int n);
+typedef void (*GatherFn) (int kb, const float *x, const ptrdiff_t *rows, const ptrdiff_t *cols,
+                          const float *pb, int ldb, float *c, int ldc, int m, int n);
+
+/* op(B) can be used in place when it is not transposed and exactly one
+ * half or one full micro-tile wide. */
+static int
+b_in_place (int trans_b, int n)
+{
+  return !trans_b && (n == 8 || n == NR);
+}
 
 typedef struct {
   int trans;
@@ -320,6 +316,7 @@ cv_gemm_driver (int path, int m, int n, int k, CvPackAFn pack_a_fn, const void *
   if (path == CV_PATH_AVX2)
     kernel = kernel_avx2;
 #endif
+  const int direct = b_in_place (trans_b, n);
 
   for (int j0 = 0; j0 < n; j0 += NC)
     {
@@ -327,14 +324,21 @@ cv_gemm_driver (int path, int m, int n, int k, CvPackAFn pack_a_fn, const void *
       for (int p0 = 0; p0 < k; p0 += KC)
         {
           int kb = k - p0 < KC ? k - p0 : KC;
-          pack_b (scratch->pb, trans_b, b, ldb, p0, kb, j0, nb);
+          const float *bp = b + (size_t) p0 * ldb;
+          int ldbp = ldb;
+          if (!direct)
+            {
+              pack_b (scratch->pb, trans_b, b, ldb, p0, kb, j0, nb);
+              bp = scratch->pb;
+              ldbp = NR;
+            }
           for (int i0 = 0; i0 < m; i0 += MC)
             {
               int mb = m - i0 < MC ? m - i0 : MC;
               pack_a_fn (scratch->pa, a_ctx, i0, mb, p0, kb);
               for (int js = 0; js < nb; js += NR)
                 for (int is = 0; is < mb; is += MR)
-                  kernel (kb, scratch->pa + (size_t) is * kb, scratch->pb + (size_t) js * kb,
+                  kernel (kb, scratch->pa + (size_t) is * kb, bp + (size_t) js * kb, ldbp,
                           c + (size_t) (i0 + is) * ldc + j0 + js, ldc,
                           mb - is < MR ? mb - is : MR, nb - js < NR ? nb - js : NR);
             }
@@ -352,9 +356,6 @@ cv_sgemm (int path, int trans_a, int trans_b, int m, int n, int k,
   return cv_gemm_driver (path, m, n, k, pack_a_matrix, &A, trans_b, b, ldb, c, ldc, scratch);
 }
 
-typedef void (*GatherFn) (int kb, const float *x, const ptrdiff_t *rows, const ptrdiff_t *cols,
-                          const float *pb, float *c, int ldc, int m, int n);
-
 int
 cv_gather_gemm (int path, int m, int n, int k, const float *x,
                 const ptrdiff_t *rows, const ptrdiff_t *cols,
@@ -371,6 +372,7 @@ cv_gather_gemm (int path, int m, int n, int k, const float *x,
   if (path == CV_PATH_AVX2)
     kernel = gather_avx2;
 #endif
+  const int direct = b_in_place (trans_b, n);
 
   for (int j0 = 0; j0 < n; j0 += NC)
     {
@@ -378,7 +380,14 @@ cv_gather_gemm (int path, int m, int n, int k, const float *x,
       for (int p0 = 0; p0 < k; p0 += KC)
         {
           int kb = k - p0 < KC ? k - p0 : KC;
-          pack_b (scratch->pb, trans_b, b, ldb, p0, kb, j0, nb);
+          const float *bp = b + (size_t) p0 * ldb;
+          int ldbp = ldb;
+          if (!direct)
+            {
+              pack_b (scratch->pb, trans_b, b, ldb, p0, kb, j0, nb);
+              bp = scratch->pb;
+              ldbp = NR;
+            }
           for (int js = 0; js < nb; js += NR)
             for (int is = 0; is < m; is += MR)
               {
@@ -386,7 +395,7 @@ cv_gather_gemm (int path, int m, int n, int k, const float *x,
                 ptrdiff_t r6[MR];
                 for (int r = 0; r < MR; r++)
                   r6[r] = rows[is + (r < mr ? r : mr - 1)];
-                kernel (kb, x, r6, cols + p0, scratch->pb + (size_t) js * kb,
+                kernel (kb, x, r6, cols + p0, bp + (size_t) js * kb, ldbp,
                         c + (size_t) is * ldc + j0 + js, ldc, mr, nb - js < NR ? nb - js : NR);
               }
         }

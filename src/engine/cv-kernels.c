@@ -45,7 +45,7 @@ cv_kernels_force (int path)
 
 /* sums (cols) += the column sums of a (rows, cols), sixteen columns at a
  * time in a local accumulator the compiler can keep in registers. */
-static void
+CV_VECTOR_CLONES static void
 column_sums (float *restrict sums, const float *restrict a, int rows, int cols)
 {
   int c0 = 0;
@@ -77,7 +77,7 @@ column_sums (float *restrict sums, const float *restrict a, int rows, int cols)
 }
 
 /* y (rows, cols): every row a copy of b (cols). */
-static void
+CV_VECTOR_CLONES static void
 fill_rows (float *restrict y, const float *restrict b, int rows, int cols)
 {
   for (int r = 0; r < rows; r++)
@@ -112,7 +112,7 @@ ensure_col (CvScratch *s, size_t floats)
 }
 
 /* The adjoint of im2col: dx += each patch gradient, at its place. */
-static void
+CV_VECTOR_CLONES static void
 col2im (float *restrict dx, const float *restrict col, const CvConvDims *d, int r0, int rows)
 {
   const int k = d->k, c = d->c;
@@ -378,7 +378,7 @@ cv_maxpool_forward (float *y, int32_t *argmax, const float *x, const CvPoolDims 
 }
 
 /* Only each window's winner passes the gradient back. */
-void
+CV_VECTOR_CLONES void
 cv_maxpool_backward (float *restrict dx, const float *restrict dy, const int32_t *restrict argmax,
                      const CvPoolDims *d)
 {
@@ -398,6 +398,26 @@ cv_maxpool_backward (float *restrict dx, const float *restrict dy, const int32_t
       const int32_t *restrict as = argmax + (size_t) n * out_size;
       for (size_t o = 0; o < out_size; o++)
         dxs[as[o]] += dys[o];
+    }
+}
+
+/* ------------------------------------------------------------------- relu */
+
+CV_VECTOR_CLONES void
+cv_relu_forward (float *restrict y, const float *restrict x, size_t count)
+{
+  for (size_t t = 0; t < count; t++)
+    y[t] = x[t] > 0.0f ? x[t] : 0.0f;
+}
+
+CV_VECTOR_CLONES void
+cv_relu_backward (float *restrict dx, const float *restrict dy, const float *restrict y,
+                  size_t count)
+{
+  for (size_t t = 0; t < count; t++)
+    {
+      float g = dy[t];
+      dx[t] = y[t] > 0.0f ? g : 0.0f;
     }
 }
 

@@ -72,6 +72,15 @@ typedef struct {
 CV_REF_DECLARE (float, cv_ref_)
 CV_REF_DECLARE (double, cv_refd_)
 
+/* Plain loops that gain from 256-bit vectors get an AVX2 clone, picked by
+ * the loader (GCC target_clones). Element-wise work without FMA contraction
+ * rounds identically in both clones. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define CV_VECTOR_CLONES __attribute__ ((target_clones ("avx2", "default")))
+#else
+#define CV_VECTOR_CLONES
+#endif
+
 /* ------------------------------------------------------------ fast kernels
  *
  * The network calls these. Conv2D runs as im2col + SGEMM over chunks of
@@ -143,6 +152,8 @@ int cv_conv2d_backward (float *dx, float *dk, float *db, const float *dy,
                         CvScratch *scratch);
 void cv_maxpool_forward (float *y, int32_t *argmax, const float *x, const CvPoolDims *d);
 void cv_maxpool_backward (float *dx, const float *dy, const int32_t *argmax, const CvPoolDims *d);
+void cv_relu_forward (float *y, const float *x, size_t count);
+void cv_relu_backward (float *dx, const float *dy, const float *y, size_t count);
 int cv_dense_forward (float *y, const float *x, const float *w, const float *b,
                       int n, int in, int out, CvScratch *scratch);
 int cv_dense_backward (float *dx, float *dw, float *db, const float *dy,

@@ -296,7 +296,7 @@ cv_net_forward (CvNet *net, const float *x, int n)
             return CV_ERR_NOMEM;
           break;
         case CV_LAYER_RELU:
-          cv_ref_relu_forward (out, in, count);
+          cv_relu_forward (out, in, count);
           break;
         case CV_LAYER_SOFTMAX:
           cv_ref_softmax_forward (out, in, n, net->spec.n_classes);
@@ -406,7 +406,7 @@ cv_net_backward (CvNet *net, const uint8_t *labels, int n)
           break;
         case CV_LAYER_RELU:
           if (din != NULL)
-            cv_ref_relu_backward (din, dout, out, in_count);
+            cv_relu_backward (din, dout, out, in_count);
           break;
         case CV_LAYER_SOFTMAX:   /* only last, handled above */
         default:

@@ -72,6 +72,38 @@ cv_opt_get_lr (const CvOptimizer *opt)
   return opt != NULL ? opt->cfg.lr : 0.0f;
 }
 
+/* The loops, apart from the bookkeeping, so that they get vector clones. */
+CV_VECTOR_CLONES static void
+sgd_loop (float *restrict params, float *restrict vel, const float *restrict grads, size_t n,
+          float lr, float mu, float wd)
+{
+  /* v = momentum * v + g;  p -= lr * v */
+  for (size_t i = 0; i < n; i++)
+    {
+      float g = grads[i] + wd * params[i];
+      vel[i] = mu * vel[i] + g;
+      params[i] -= lr * vel[i];
+    }
+}
+
+/* Adam: m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g²;
+ * p -= lr * m̂ / (sqrt(v̂) + eps) with m̂ = m · c1, v̂ = v · c2. */
+CV_VECTOR_CLONES static void
+adam_loop (float *restrict params, float *restrict m1, float *restrict m2,
+           const float *restrict grads, size_t n, float lr, float wd,
+           float b1, float b2, float eps, float c1, float c2)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      float g = grads[i] + wd * params[i];
+      float m = b1 * m1[i] + (1.0f - b1) * g;
+      float v = b2 * m2[i] + (1.0f - b2) * g * g;
+      m1[i] = m;
+      m2[i] = v;
+      params[i] -= lr * (m * c1) / (sqrtf (v * c2) + eps);
+    }
+}
+
 void
 cv_opt_step (CvOptimizer *opt, float *params, const float *grads)
 {
@@ -81,29 +113,11 @@ cv_opt_step (CvOptimizer *opt, float *params, const float *grads)
   opt->t++;
   if (opt->cfg.kind == CV_OPT_SGD)
     {
-      /* v = momentum * v + g;  p -= lr * v */
-      const float mu = opt->cfg.momentum;
-      for (size_t i = 0; i < opt->n; i++)
-        {
-          float g = grads[i] + wd * params[i];
-          opt->m[i] = mu * opt->m[i] + g;
-          params[i] -= lr * opt->m[i];
-        }
+      sgd_loop (params, opt->m, grads, opt->n, lr, opt->cfg.momentum, wd);
       return;
     }
-
-  /* Adam: m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g²;
-   * p -= lr * m̂ / (sqrt(v̂) + eps) with m̂ = m / (1 - b1^t), v̂ = v / (1 - b2^t). */
-  const float b1 = opt->cfg.beta1, b2 = opt->cfg.beta2, eps = opt->cfg.eps;
+  const float b1 = opt->cfg.beta1, b2 = opt->cfg.beta2;
   const float c1 = (float) (1.0 / (1.0 - pow ((double) b1, (double) opt->t)));
   const float c2 = (float) (1.0 / (1.0 - pow ((double) b2, (double) opt->t)));
-  for (size_t i = 0; i < opt->n; i++)
-    {
-      float g = grads[i] + wd * params[i];
-      float m = b1 * opt->m[i] + (1.0f - b1) * g;
-      float v = b2 * opt->v[i] + (1.0f - b2) * g * g;
-      opt->m[i] = m;
-      opt->v[i] = v;
-      params[i] -= lr * (m * c1) / (sqrtf (v * c2) + eps);
-    }
+  adam_loop (params, opt->m, opt->v, grads, opt->n, lr, wd, b1, b2, opt->cfg.eps, c1, c2);
 }
