@@ -322,7 +322,7 @@ test_matches_engine (void **state)
 static void
 test_cancel_mid_epoch (void **state)
 {
-  g_autoptr(ConvolveTrainer) trainer = new_shapes_trainer (6000, 5);
+  g_autoptr(ConvolveTrainer) trainer = new_shapes_trainer (20000, 5);
   Record r;
   gint64 t0, dt;
   int events;
@@ -362,7 +362,7 @@ batches_at_least (gpointer data)
 static void
 test_pause_resume_step (void **state)
 {
-  g_autoptr(ConvolveTrainer) trainer = new_shapes_trainer (6000, 5);
+  g_autoptr(ConvolveTrainer) trainer = new_shapes_trainer (20000, 5);
   Record r;
   guint64 gen_before = 0, gen_after = 0;
   g_autofree float *a = NULL;
@@ -537,7 +537,7 @@ test_start_cancel_cycles (void **state)
 static void
 test_no_torn_weights (void **state)
 {
-  g_autoptr(ConvolveTrainer) trainer = new_shapes_trainer (6000, 2);
+  g_autoptr(ConvolveTrainer) trainer = new_shapes_trainer (20000, 2);
   ConvolveModel *model;
   g_autofree float *input = g_new0 (float, 256);
   float probs[3];
@@ -671,7 +671,7 @@ test_early_stopping (void **state)
 static void
 test_dispose_while_running (void **state)
 {
-  ConvolveTrainer *trainer = new_shapes_trainer (6000, 5);
+  ConvolveTrainer *trainer = new_shapes_trainer (20000, 5);
   Record r;
   int before, threads;
 
