@@ -263,6 +263,14 @@ cli_train (int argc, char **argv)
   switch (convolve_trainer_get_state (trainer))
     {
     case CONVOLVE_TRAINER_STATE_FINISHED:
+      if (!json && convolve_trainer_get_best_epoch (trainer) > 0)
+        {
+          if (convolve_trainer_get_epoch (trainer) < (int) epochs)
+            g_print (_("Stopped early after epoch %d: validation accuracy had not improved for %d epochs.\n"),
+                     convolve_trainer_get_epoch (trainer), (int) patience);
+          g_print (_("Kept the weights of epoch %d, the best on validation.\n"),
+                   convolve_trainer_get_best_epoch (trainer));
+        }
       if (out != NULL)
         {
           g_autoptr(GFile) file = g_file_new_for_commandline_arg (out);

@@ -42,6 +42,7 @@ typedef struct {
   double               accuracy;
   double               val_accuracy;
   double               seconds;
+  int                  best_epoch;
   ConvolveTrainerState final_state;
   GError              *error;
 } Msg;
@@ -121,6 +122,7 @@ struct _ConvolveTrainer
   double               loss;
   double               accuracy;
   double               val_accuracy;
+  int                  best_epoch;
 };
 
 G_DEFINE_FINAL_TYPE (ConvolveTrainer, convolve_trainer, G_TYPE_OBJECT)
@@ -161,6 +163,7 @@ enum {
   PROP_AUGMENT,
   PROP_SEED,
   PROP_PATIENCE,
+  PROP_BEST_EPOCH,
   N_PROPS
 };
 
@@ -300,11 +303,13 @@ train_job_post (TrainJob *job,
 static void
 train_job_post_done (TrainJob             *job,
                      ConvolveTrainerState  final_state,
+                     int                   best_epoch,
                      GError               *error)
 {
   Msg *msg = g_new0 (Msg, 1);
 
   msg->kind = MSG_DONE;
+  msg->best_epoch = best_epoch;
   msg->final_state = final_state;
   msg->error = error;
   train_job_post (job, msg);
@@ -427,7 +432,7 @@ train_job_run (gpointer data)
     {
       error = g_error_new (CONVOLVE_TRAINER_ERROR, CONVOLVE_TRAINER_ERROR_FAILED,
                            _("Training could not start: %s"), err.message);
-      train_job_post_done (job, CONVOLVE_TRAINER_STATE_FAILED, error);
+      train_job_post_done (job, CONVOLVE_TRAINER_STATE_FAILED, 0, error);
       return NULL;
     }
   if (job->augment)
@@ -547,12 +552,14 @@ train_job_run (gpointer data)
       memcpy (cv_net_params (job->net), best, job->n_params * sizeof (float));
       train_job_publish (job);
     }
+  else
+    best_epoch = 0;
 
 out:
   cv_train_free (train);
   if (error != NULL)
     final_state = CONVOLVE_TRAINER_STATE_FAILED;
-  train_job_post_done (job, final_state, error);
+  train_job_post_done (job, final_state, best_epoch, error);
   return NULL;
 }
 
@@ -639,6 +646,7 @@ handle_msg (ConvolveTrainer *self,
           g_thread_join (job->thread);
           job->thread = NULL;
         }
+      set_int (self, &self->best_epoch, msg->best_epoch, PROP_BEST_EPOCH);
       set_state (self, msg->final_state);
       if (msg->final_state == CONVOLVE_TRAINER_STATE_FINISHED)
         g_signal_emit (self, signals[FINISHED], 0);
@@ -766,6 +774,9 @@ convolve_trainer_get_property (GObject    *object,
     case PROP_PATIENCE:
       g_value_set_int (value, self->patience);
       break;
+    case PROP_BEST_EPOCH:
+      g_value_set_int (value, self->best_epoch);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -862,6 +873,9 @@ convolve_trainer_class_init (ConvolveTrainerClass *klass)
     g_param_spec_uint64 ("seed", NULL, NULL, 0, G_MAXUINT64, 1, rw);
   properties[PROP_PATIENCE] =
     g_param_spec_int ("patience", NULL, NULL, 0, G_MAXINT, 0, rw);
+  /* With patience: the epoch whose weights the model holds at the end. */
+  properties[PROP_BEST_EPOCH] =
+    g_param_spec_int ("best-epoch", NULL, NULL, 0, G_MAXINT, 0, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1095,6 +1109,13 @@ convolve_trainer_get_val_accuracy (ConvolveTrainer *self)
   return self->val_accuracy;
 }
 
+int
+convolve_trainer_get_best_epoch (ConvolveTrainer *self)
+{
+  g_return_val_if_fail (CONVOLVE_IS_TRAINER (self), 0);
+  return self->best_epoch;
+}
+
 static gboolean
 check_fits (CvNet                 *net,
             const ConvolveDataset *ds,
@@ -1222,6 +1243,7 @@ start_run (ConvolveTrainer  *self,
 
   g_object_freeze_notify (G_OBJECT (self));
   set_int (self, &self->epoch, 0, PROP_EPOCH);
+  set_int (self, &self->best_epoch, 0, PROP_BEST_EPOCH);
   set_double (self, &self->loss, 0.0, PROP_LOSS);
   set_double (self, &self->accuracy, 0.0, PROP_ACCURACY);
   set_double (self, &self->val_accuracy, -1.0, PROP_VAL_ACCURACY);

@@ -102,6 +102,9 @@ int                   convolve_trainer_get_epoch        (ConvolveTrainer *self);
 double                convolve_trainer_get_loss         (ConvolveTrainer *self);
 double                convolve_trainer_get_accuracy     (ConvolveTrainer *self);
 double                convolve_trainer_get_val_accuracy (ConvolveTrainer *self);
+/* After a run with patience > 0 and a validation set: the epoch whose
+ * weights were restored (the best validation accuracy); 0 otherwise. */
+int                   convolve_trainer_get_best_epoch   (ConvolveTrainer *self);
 
 /* Starts a fresh run (weights initialised from the seed). FALSE with an
  * error when the configuration cannot train or a run is active. */

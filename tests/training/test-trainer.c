@@ -663,6 +663,9 @@ test_early_stopping (void **state)
   net = convolve_model_dup_net (convolve_trainer_get_model (trainer));
   assert_int_equal (cv_net_evaluate (net, val->x, val->y, val->n, 128, &loss, &acc, NULL), CV_OK);
   assert_float_equal (acc, best, 1e-6);
+  assert_true (convolve_trainer_get_best_epoch (trainer) >= 1);
+  assert_float_equal (g_array_index (vals, double, convolve_trainer_get_best_epoch (trainer) - 1), best, 0.0);
+  assert_int_equal (vals->len, MIN (convolve_trainer_get_best_epoch (trainer) + 3, 40));
   cv_net_free (net);
   g_signal_handlers_disconnect_by_data (trainer, vals);
 }
