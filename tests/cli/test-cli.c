@@ -5,6 +5,7 @@
  */
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <gio/gio.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -21,6 +22,7 @@
 #include "convolve-dataset.h"
 
 static const char *cli_path;
+static const char *python_path;   /* optional: a real JSON parser */
 static char *tmpdir;
 static char *model_path;   /* trained once by the group setup */
 
@@ -84,6 +86,32 @@ json_number (const char *json, const char *key)
   if (p == NULL)
     fail_msg ("no key %s in %s", key, json);
   return g_ascii_strtod (p + strlen (pattern), NULL);
+}
+
+/* Every line of text is one JSON value, as Python's json module reads it. */
+static void
+assert_json_lines (const char *text)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  if (python_path == NULL)
+    return;
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                           python_path, "-c",
+                           "import json, sys\n"
+                           "lines = sys.stdin.read().splitlines()\n"
+                           "assert lines\n"
+                           "for line in lines:\n"
+                           "    json.loads(line)\n",
+                           NULL);
+  if (proc == NULL)
+    fail_msg ("cannot run %s: %s", python_path, error->message);
+  if (!g_subprocess_communicate_utf8 (proc, text, NULL, NULL, &err, &error))
+    fail_msg ("%s", error->message);
+  if (!g_subprocess_get_successful (proc))
+    fail_msg ("not JSON lines:\n%s\n%s", text, err);
 }
 
 static char *
@@ -334,6 +362,7 @@ test_summary_shapes (void **state)
   run = run_cli ("summary", "shapes", "--json", NULL);
   assert_int_equal (run.status, 0);
   assert_true (g_str_has_prefix (run.out, "{"));
+  assert_json_lines (run.out);
   assert_contains (run.out, "\"params\": 1168}");
   assert_contains (run.out, "\"total_params\": 9571}");
   assert_contains (run.out, "{\"type\": \"Flatten\", \"output_shape\": [256], \"params\": 0}");
@@ -357,6 +386,7 @@ test_train_criterion (void **state)
   Run run;
 
   assert_true (g_file_get_contents (log_path, &log, NULL, NULL));
+  assert_json_lines (log);
   lines = g_strsplit (g_strstrip (log), "\n", -1);
   assert_int_equal (g_strv_length (lines), 20);
   for (int i = 0; lines[i]; i++)
@@ -373,6 +403,7 @@ test_train_criterion (void **state)
   /* ≥ 98 % on the training samples, ≥ 90 % on 300 fresh ones. */
   run = run_cli ("eval", "--model", "model.cvm", "--dataset", "shapes", "--split", "train", "--json", NULL);
   assert_int_equal (run.status, 0);
+  assert_json_lines (run.out);
   assert_true (json_number (run.out, "accuracy") >= 0.98);
   run_clear (&run);
 
@@ -475,6 +506,7 @@ test_predict_png (void **state)
   assert_true (WIFEXITED (wait_status));
   assert_int_equal (WEXITSTATUS (wait_status), 0);
 
+  assert_json_lines (out);
   lines = g_strsplit (g_strstrip (out), "\n", -1);
   assert_int_equal (g_strv_length (lines), ds->n + 1);
   for (int i = 0; i < ds->n; i++)
@@ -542,6 +574,7 @@ test_bench_json (void **state)
   Run run = run_cli ("bench", "--arch", "shapes", "--batch", "8", "--json", NULL);
 
   assert_int_equal (run.status, 0);
+  assert_json_lines (run.out);
   assert_contains (run.out, "\"arch\": \"shapes\"");
   assert_int_equal ((int) json_number (run.out, "batch"), 8);
   assert_true (json_number (run.out, "train_samples_per_s") > 0.0);
@@ -630,9 +663,10 @@ main (int argc, char **argv)
 
   if (argc < 2)
     {
-      g_printerr ("usage: %s PATH-TO-convolve-cli\n", argv[0]);
+      g_printerr ("usage: %s PATH-TO-convolve-cli [PATH-TO-python3]\n", argv[0]);
       return 2;
     }
   cli_path = argv[1];
+  python_path = argc > 2 ? argv[2] : NULL;
   return cmocka_run_group_tests_name ("cli", tests, group_setup, group_teardown);
 }
