@@ -237,6 +237,74 @@ test_signals_in_order (void **state)
   record_clear (&r);
 }
 
+typedef struct {
+  GThread *owner;
+  int      epochs;
+  int      wrong_thread;
+  gboolean done;
+} ContextRun;
+
+static void
+own_epoch_cb (ConvolveTrainer *t, int epoch, double loss, double acc, double val,
+              double seconds, ContextRun *run)
+{
+  run->epochs++;
+  if (g_thread_self () != run->owner)
+    run->wrong_thread++;
+}
+
+static void
+own_finished_cb (ConvolveTrainer *t, ContextRun *run)
+{
+  if (g_thread_self () != run->owner)
+    run->wrong_thread++;
+  g_atomic_int_set (&run->done, TRUE);
+}
+
+/* A trainer made on a thread with its own thread-default context reports
+ * there, and nowhere else. */
+static gpointer
+own_context_thread (gpointer data)
+{
+  ContextRun *run = data;
+  GMainContext *context = g_main_context_new ();
+  ConvolveTrainer *trainer;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  g_main_context_push_thread_default (context);
+  trainer = new_shapes_trainer (180, 2);
+  g_signal_connect (trainer, "epoch-finished", G_CALLBACK (own_epoch_cb), run);
+  g_signal_connect (trainer, "finished", G_CALLBACK (own_finished_cb), run);
+  if (convolve_trainer_start (trainer, NULL))
+    while (!g_atomic_int_get (&run->done) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (context, TRUE);
+  g_object_unref (trainer);
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+  return NULL;
+}
+
+static void
+test_own_context (void **state)
+{
+  ContextRun run = { 0 };
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  run.owner = g_thread_new ("own-context", own_context_thread, &run);
+  /* Meanwhile the default context must receive nothing from it. */
+  while (!g_atomic_int_get (&run.done))
+    {
+      assert_false (g_main_context_iteration (NULL, FALSE));
+      g_usleep (1000);
+    }
+  g_thread_join (run.owner);
+
+  assert_true (run.done);
+  assert_int_equal (run.epochs, 2);
+  assert_int_equal (run.wrong_thread, 0);
+}
+
 /* The trainer's losses equal a direct engine run, bit for bit. */
 static void
 test_matches_engine (void **state)
@@ -702,6 +770,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     TEST ("training/signals-in-order", test_signals_in_order),
+    TEST ("training/own-context", test_own_context),
     TEST ("training/matches-engine", test_matches_engine),
     TEST ("training/cancel-mid-epoch", test_cancel_mid_epoch),
     TEST ("training/pause-resume-step", test_pause_resume_step),
