@@ -241,6 +241,7 @@ typedef struct {
   GThread *owner;
   int      epochs;
   int      wrong_thread;
+  int      finished;
   gboolean done;
 } ContextRun;
 
@@ -258,7 +259,7 @@ own_finished_cb (ConvolveTrainer *t, ContextRun *run)
 {
   if (g_thread_self () != run->owner)
     run->wrong_thread++;
-  g_atomic_int_set (&run->done, TRUE);
+  run->finished++;
 }
 
 /* A trainer made on a thread with its own thread-default context reports
@@ -276,11 +277,12 @@ own_context_thread (gpointer data)
   g_signal_connect (trainer, "epoch-finished", G_CALLBACK (own_epoch_cb), run);
   g_signal_connect (trainer, "finished", G_CALLBACK (own_finished_cb), run);
   if (convolve_trainer_start (trainer, NULL))
-    while (!g_atomic_int_get (&run->done) && g_get_monotonic_time () < deadline)
+    while (run->finished == 0 && g_get_monotonic_time () < deadline)
       g_main_context_iteration (context, TRUE);
   g_object_unref (trainer);
   g_main_context_pop_thread_default (context);
   g_main_context_unref (context);
+  g_atomic_int_set (&run->done, TRUE);
   return NULL;
 }
 
@@ -300,7 +302,7 @@ test_own_context (void **state)
     }
   g_thread_join (run.owner);
 
-  assert_true (run.done);
+  assert_int_equal (run.finished, 1);
   assert_int_equal (run.epochs, 2);
   assert_int_equal (run.wrong_thread, 0);
 }
