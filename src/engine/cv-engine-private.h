@@ -54,5 +54,6 @@ struct CvNet {
   float  **act;          /* [n_layers] (cap, out.h, out.w, out.c) */
   float  **grad;         /* [n_layers] (cap, out...) gradient w.r.t. act[i] */
   int32_t **argmax;      /* [n_layers] MaxPool only: (cap, out...) */
-  CvScratch scratch;     /* im2col and friends for the fast kernels */
+  CvScratch scratch;     /* GEMM panels and friends for the fast kernels */
+  CvConvCache *conv_cache; /* [n_layers] Conv2D: patch tables, forward → backward */
 };

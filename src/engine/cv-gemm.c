@@ -53,8 +53,7 @@ cv_scratch_free (CvScratch *s)
   free (s->col);
   free (s->pa);
   free (s->pb);
-  free (s->tab);
-  free (s->pad);
+  cv_conv_cache_free (&s->tmp);
   memset (s, 0, sizeof *s);
 }
 

@@ -156,45 +156,75 @@ typedef struct {
   const ptrdiff_t *offset;   /* (k·k·c) */
 } Patches;
 
-static int
-patches (Patches *pt, const float *x, const CvConvDims *d, CvScratch *s)
+void
+cv_conv_cache_free (CvConvCache *cc)
 {
+  free (cc->pad);
+  free (cc->tab);
+  memset (cc, 0, sizeof *cc);
+}
+
+/* Builds (or, if `reuse` and still valid, keeps) the padded input and the
+ * tables for x in cc. */
+static int
+patches (Patches *pt, const float *x, const CvConvDims *d, CvConvCache *cc, int reuse)
+{
+  const size_t total = (size_t) d->n * d->oh * d->ow, kkc = (size_t) d->k * d->k * d->c;
+
+  if (reuse && cc->valid && cc->key_x == x && memcmp (&cc->key_d, d, sizeof *d) == 0)
+    {
+      *pt = (Patches) { cc->xp, cc->tab, cc->tab + total };
+      return 0;
+    }
+  cc->valid = 0;
+
   const int hp_need = (d->oh - 1) * d->s + d->k, wp_need = (d->ow - 1) * d->s + d->k;
   const int hp = hp_need > d->pt + d->h ? hp_need : d->pt + d->h;
   const int wp = wp_need > d->pl + d->w ? wp_need : d->pl + d->w;
-  const size_t total = (size_t) d->n * d->oh * d->ow, kkc = (size_t) d->k * d->k * d->c;
 
-  if (total + kkc > s->tab_cap)
+  if (total + kkc > cc->tab_cap)
     {
-      ptrdiff_t *tab = realloc (s->tab, sizeof (ptrdiff_t) * (total + kkc));
+      ptrdiff_t *tab = realloc (cc->tab, sizeof (ptrdiff_t) * (total + kkc));
       if (tab == NULL)
         return -1;
-      s->tab = tab;
-      s->tab_cap = total + kkc;
+      cc->tab = tab;
+      cc->tab_cap = total + kkc;
     }
 
-  const float *xp = x;
+  cc->xp = x;
   if (hp != d->h || wp != d->w || d->pt != 0 || d->pl != 0)
     {
-      size_t need = (size_t) d->n * hp * wp * d->c;
-      if (need > s->pad_cap)
+      const size_t c = (size_t) d->c, row = (size_t) wp * c;
+      const size_t need = (size_t) d->n * hp * row;
+      if (need > cc->pad_cap)
         {
-          float *pad = realloc (s->pad, sizeof (float) * need);
+          float *pad = realloc (cc->pad, sizeof (float) * need);
           if (pad == NULL)
             return -1;
-          s->pad = pad;
-          s->pad_cap = need;
+          cc->pad = pad;
+          cc->pad_cap = need;
         }
-      memset (s->pad, 0, sizeof (float) * need);
+      /* Copy each image row into place and zero only the border. */
       for (int n = 0; n < d->n; n++)
-        for (int i = 0; i < d->h; i++)
-          memcpy (s->pad + (((size_t) n * hp + d->pt + i) * wp + d->pl) * d->c,
-                  x + ((size_t) n * d->h + i) * d->w * d->c,
-                  sizeof (float) * (size_t) d->w * d->c);
-      xp = s->pad;
+        {
+          float *img = cc->pad + (size_t) n * hp * row;
+          memset (img, 0, sizeof (float) * (size_t) d->pt * row);
+          for (int i = 0; i < d->h; i++)
+            {
+              float *dst = img + (size_t) (d->pt + i) * row;
+              memset (dst, 0, sizeof (float) * (size_t) d->pl * c);
+              memcpy (dst + (size_t) d->pl * c, x + ((size_t) n * d->h + i) * d->w * c,
+                      sizeof (float) * (size_t) d->w * c);
+              memset (dst + (size_t) (d->pl + d->w) * c, 0,
+                      sizeof (float) * (size_t) (wp - d->pl - d->w) * c);
+            }
+          memset (img + (size_t) (d->pt + d->h) * row, 0,
+                  sizeof (float) * (size_t) (hp - d->pt - d->h) * row);
+        }
+      cc->xp = cc->pad;
     }
 
-  ptrdiff_t *corner = s->tab, *offset = s->tab + total;
+  ptrdiff_t *corner = cc->tab, *offset = cc->tab + total;
   size_t pos = 0;
   for (int n = 0; n < d->n; n++)
     for (int i = 0; i < d->oh; i++)
@@ -206,7 +236,10 @@ patches (Patches *pt, const float *x, const CvConvDims *d, CvScratch *s)
       for (int ch = 0; ch < d->c; ch++)
         offset[e++] = ((ptrdiff_t) m * wp + q) * d->c + ch;
 
-  *pt = (Patches) { xp, corner, offset };
+  cc->key_x = x;
+  cc->key_d = *d;
+  cc->valid = 1;
+  *pt = (Patches) { cc->xp, corner, offset };
   return 0;
 }
 
@@ -214,7 +247,7 @@ patches (Patches *pt, const float *x, const CvConvDims *d, CvScratch *s)
 
 int
 cv_conv2d_forward (float *y, const float *x, const float *k, const float *b,
-                   const CvConvDims *d, CvScratch *scratch)
+                   const CvConvDims *d, CvScratch *scratch, CvConvCache *cache)
 {
   int path = cv_kernels_path ();
   if (path == CV_PATH_REFERENCE)
@@ -226,7 +259,7 @@ cv_conv2d_forward (float *y, const float *x, const float *k, const float *b,
   const int kkc = d->k * d->k * d->c;
   const int total = d->n * d->oh * d->ow;
   Patches pt;
-  if (patches (&pt, x, d, scratch) != 0)
+  if (patches (&pt, x, d, cache != NULL ? cache : &scratch->tmp, 0) != 0)
     return -1;
 
   /* y (total, f) starts as the bias; then y += P (total, kkc) · k (kkc, f). */
@@ -235,10 +268,45 @@ cv_conv2d_forward (float *y, const float *x, const float *k, const float *b,
                          0, k, d->f, y, d->f, scratch);
 }
 
+/*
+ * With stride 1 the input gradient is itself a convolution: of dy, padded
+ * by k - 1 - p, with the kernel turned half a turn and its channel roles
+ * swapped, k'[m, q, f, c] = k[k-1-m, k-1-q, c, f]:
+ *   dX[n, y, x, c] = sum_{m, q, f} dY[n, y + m - (k-1-pt), x + q - (k-1-pl), f] · k'[m, q, f, c]
+ * so it runs on the same gathering GEMM, with no col2im.
+ */
+static int
+conv2d_input_grad_s1 (int path, float *dx, const float *dy, const float *k,
+                      const CvConvDims *d, CvScratch *scratch)
+{
+  const CvConvDims t = {
+    .n = d->n, .h = d->oh, .w = d->ow, .c = d->f,
+    .oh = d->h, .ow = d->w, .f = d->c,
+    .k = d->k, .s = 1, .pt = d->k - 1 - d->pt, .pl = d->k - 1 - d->pl,
+  };
+  const int kkf = d->k * d->k * d->f;
+  if (ensure_col (scratch, (size_t) kkf * d->c) != 0)
+    return -1;
+  float *kt = scratch->col;   /* (k, k, f, c) */
+  for (int m = 0; m < d->k; m++)
+    for (int q = 0; q < d->k; q++)
+      for (int c = 0; c < d->c; c++)
+        for (int f = 0; f < d->f; f++)
+          kt[(((size_t) m * d->k + q) * d->f + f) * d->c + c]
+            = k[(((size_t) (d->k - 1 - m) * d->k + (d->k - 1 - q)) * d->c + c) * d->f + f];
+
+  Patches pt;
+  if (patches (&pt, dy, &t, &scratch->tmp, 0) != 0)
+    return -1;
+  memset (dx, 0, sizeof (float) * (size_t) d->n * d->h * d->w * d->c);
+  return cv_gather_gemm (path, d->n * d->h * d->w, d->c, kkf, pt.xp, pt.corner, pt.offset,
+                         0, kt, d->c, dx, d->c, scratch);
+}
+
 int
 cv_conv2d_backward (float *dx, float *dk, float *db, const float *dy,
                     const float *x, const float *k, const CvConvDims *d,
-                    CvScratch *scratch)
+                    CvScratch *scratch, CvConvCache *cache)
 {
   int path = cv_kernels_path ();
   if (path == CV_PATH_REFERENCE)
@@ -255,16 +323,18 @@ cv_conv2d_backward (float *dx, float *dk, float *db, const float *dy,
   /* dk (kkc, f) += Pᵀ (kkc, total) · dy (total, f): Pᵀ[e, pos] is the
    * gathered matrix with the roles of the two tables swapped. */
   Patches pt;
-  if (patches (&pt, x, d, scratch) != 0
+  if (patches (&pt, x, d, cache != NULL ? cache : &scratch->tmp, cache != NULL) != 0
       || cv_gather_gemm (path, kkc, d->f, total, pt.xp, pt.offset, pt.corner,
                          0, dy, d->f, dk, d->f, scratch) != 0)
     return -1;
 
   if (dx == NULL)
     return 0;
+  if (d->s == 1)
+    return conv2d_input_grad_s1 (path, dx, dy, k, d, scratch);
 
-  /* dP (rows, kkc) = dy (rows, f) · kᵀ (f, kkc), chunk by chunk, each
-   * added back where its patch came from. */
+  /* Larger strides: dP (rows, kkc) = dy (rows, f) · kᵀ (f, kkc), chunk by
+   * chunk, each added back where its patch came from. */
   const int rows = chunk_rows (d);
   if (ensure_col (scratch, (size_t) rows * kkc) != 0)
     return -1;

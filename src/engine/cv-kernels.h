@@ -90,15 +90,29 @@ CV_REF_DECLARE (double, cv_refd_)
  * CvScratch that grows once and is reused, so no call allocates in the
  * steady state.
  */
+/* What a Conv2D reads its patches from (see cv-kernels.c): the padded input
+ * and two index tables. A layer that keeps its own cache lets backward reuse
+ * what forward built, as long as x (same pointer, same dimensions) was not
+ * written in between — true inside a CvNet, where backward follows forward. */
 typedef struct {
-  float  *col;      /* (rows, k·k·c) im2col chunk, or its gradient */
+  float      *pad;      /* (n, hp, wp, c) the input with its zero border */
+  size_t      pad_cap;  /* floats */
+  ptrdiff_t  *tab;      /* (n·oh·ow) patch corners, then (k·k·c) offsets */
+  size_t      tab_cap;
+  const float *xp;      /* pad, or x itself when no padding is needed */
+  const float *key_x;   /* the input the tables were built for */
+  CvConvDims  key_d;
+  int         valid;
+} CvConvCache;
+
+void cv_conv_cache_free (CvConvCache *cache);
+
+typedef struct {
+  float  *col;      /* (rows, k·k·c) patch gradients, or a flipped kernel */
   size_t  col_cap;  /* floats */
   float  *pa;       /* packed A panel (MC × KC) */
   float  *pb;       /* packed B panel (KC × NC) */
-  ptrdiff_t *tab;   /* Conv2D: (positions) patch corners, then (k·k·c) offsets */
-  size_t  tab_cap;
-  float  *pad;      /* Conv2D: (n, hp, wp, c) the input with its zero padding */
-  size_t  pad_cap;
+  CvConvCache tmp;  /* for calls without a cache of their own */
 } CvScratch;
 
 void cv_scratch_free (CvScratch *scratch);
@@ -145,11 +159,12 @@ int cv_gather_gemm (int path, int m, int n, int k, const float *x,
                     CvScratch *scratch);
 
 /* All return 0, or -1 if scratch memory could not be grown. */
+/* `cache` may be NULL; with one, backward reuses forward's patch tables. */
 int cv_conv2d_forward (float *y, const float *x, const float *k, const float *b,
-                       const CvConvDims *d, CvScratch *scratch);
+                       const CvConvDims *d, CvScratch *scratch, CvConvCache *cache);
 int cv_conv2d_backward (float *dx, float *dk, float *db, const float *dy,
                         const float *x, const float *k, const CvConvDims *d,
-                        CvScratch *scratch);
+                        CvScratch *scratch, CvConvCache *cache);
 void cv_maxpool_forward (float *y, int32_t *argmax, const float *x, const CvPoolDims *d);
 void cv_maxpool_backward (float *dx, const float *dy, const int32_t *argmax, const CvPoolDims *d);
 void cv_relu_forward (float *y, const float *x, size_t count);

@@ -45,6 +45,10 @@ cv_net_free (CvNet *net)
   free (net->params);
   free (net->grads);
   cv_scratch_free (&net->scratch);
+  if (net->conv_cache != NULL)
+    for (int i = 0; i < net->n_layers; i++)
+      cv_conv_cache_free (&net->conv_cache[i]);
+  free (net->conv_cache);
   free (net);
 }
 
@@ -63,8 +67,9 @@ net_from_spec (const CvSpec *spec)
   net->act = calloc ((size_t) net->n_layers, sizeof (float *));
   net->grad = calloc ((size_t) net->n_layers, sizeof (float *));
   net->argmax = calloc ((size_t) net->n_layers, sizeof (int32_t *));
+  net->conv_cache = calloc ((size_t) net->n_layers, sizeof (CvConvCache));
   if (net->params == NULL || net->grads == NULL || net->act == NULL
-      || net->grad == NULL || net->argmax == NULL)
+      || net->grad == NULL || net->argmax == NULL || net->conv_cache == NULL)
     {
       cv_net_free (net);
       return NULL;
@@ -271,7 +276,7 @@ cv_net_forward (CvNet *net, const float *x, int n)
         case CV_LAYER_CONV2D:
           {
             CvConvDims d = conv_dims (L, n);
-            if (cv_conv2d_forward (out, in, w, b, &d, &net->scratch) != 0)
+            if (cv_conv2d_forward (out, in, w, b, &d, &net->scratch, &net->conv_cache[i]) != 0)
               return CV_ERR_NOMEM;
           }
           break;
@@ -377,7 +382,8 @@ cv_net_backward (CvNet *net, const uint8_t *labels, int n)
         case CV_LAYER_CONV2D:
           {
             CvConvDims d = conv_dims (L, n);
-            if (cv_conv2d_backward (din, dw, db, dout, in, w, &d, &net->scratch) != 0)
+            if (cv_conv2d_backward (din, dw, db, dout, in, w, &d, &net->scratch,
+                                    &net->conv_cache[i]) != 0)
               return CV_ERR_NOMEM;
           }
           break;

@@ -139,10 +139,23 @@ check_conv (const CvConvDims *d, CvRng *rng, int path, CvScratch *scratch)
 
   cv_ref_conv2d_forward (y_ref, x, k, b, d);
   cv_ref_conv2d_backward (dx_ref, dk_ref, db_ref, dy, x, k, d);
+  /* Backward reuses forward's tables through a cache; without one it
+   * builds them itself, and must then get the same bits. */
+  float *dk2 = malloc (sizeof (float) * nk), *db2 = malloc (sizeof (float) * d->f);
+  float *dx2 = malloc (sizeof (float) * nx);
+  memcpy (dk2, dk, sizeof (float) * nk);
+  memcpy (db2, db, sizeof (float) * d->f);
+  CvConvCache cache = { 0 };
   cv_kernels_force (path);
-  assert_int_equal (cv_conv2d_forward (y, x, k, b, d, scratch), 0);
-  assert_int_equal (cv_conv2d_backward (dx, dk, db, dy, x, k, d, scratch), 0);
+  assert_int_equal (cv_conv2d_forward (y, x, k, b, d, scratch, &cache), 0);
+  assert_int_equal (cv_conv2d_backward (dx, dk, db, dy, x, k, d, scratch, &cache), 0);
+  assert_int_equal (cv_conv2d_backward (dx2, dk2, db2, dy, x, k, d, scratch, NULL), 0);
   cv_kernels_force (-1);
+  cv_conv_cache_free (&cache);
+  assert_memory_equal (dk2, dk, sizeof (float) * nk);
+  assert_memory_equal (db2, db, sizeof (float) * d->f);
+  assert_memory_equal (dx2, dx, sizeof (float) * nx);
+  free (dk2); free (db2); free (dx2);
   assert_close (y, y_ref, ny, "conv2d forward");
   assert_close (dk, dk_ref, nk, "conv2d dk");
   assert_close (db, db_ref, (size_t) d->f, "conv2d db");
