@@ -3,8 +3,9 @@
  * convolve-augment.c — seeded distortions of training pictures.
  *
  * Every random number comes from the CvRng passed in, in a fixed order per
- * sample (thickness choice, its strength, angle, scale, shift x, shift y),
- * so the same seed gives the same batches bit for bit.
+ * sample (thickness choice, its strength, angle, scale, shift x, shift y,
+ * then the elastic field row by row), so the same seed gives the same
+ * batches bit for bit.
  */
 #define G_LOG_DOMAIN "convolve-data"
 
@@ -22,6 +23,44 @@ convolve_augment_init_default (ConvolveAugment *aug)
   aug->scale = 0.15f;
   aug->shift = 2.0f;
   aug->thickness = 0.5f;
+  aug->elastic_alpha = 12.0f;
+  aug->elastic_sigma = 4.0f;
+}
+
+/* Smooths field (w × h) in place with a Gaussian of sigma pixels
+ * (separable, zero outside), using tmp. */
+static void
+gaussian_blur (float *field, float *tmp, int w, int h, float sigma)
+{
+  int r = (int) ceilf (2.5f * sigma);
+  float kernel[64];
+  float sum = 0.0f;
+
+  r = MIN (r, 31);
+  for (int i = -r; i <= r; i++)
+    {
+      kernel[i + r] = expf (-(float) (i * i) / (2.0f * sigma * sigma));
+      sum += kernel[i + r];
+    }
+  for (int i = 0; i <= 2 * r; i++)
+    kernel[i] /= sum;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        float acc = 0.0f;
+        for (int i = MAX (-r, -x); i <= MIN (r, w - 1 - x); i++)
+          acc += kernel[i + r] * field[y * w + x + i];
+        tmp[y * w + x] = acc;
+      }
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        float acc = 0.0f;
+        for (int i = MAX (-r, -y); i <= MIN (r, h - 1 - y); i++)
+          acc += kernel[i + r] * tmp[(y + i) * w + x];
+        field[y * w + x] = acc;
+      }
 }
 
 /* Symmetric uniform in [−a, a]. */
@@ -68,13 +107,31 @@ convolve_augment_one (float *img, CvShape shape, const ConvolveAugment *aug, CvR
   float tx = uniform_pm (rng, aug->shift);
   float ty = uniform_pm (rng, aug->shift);
   float ca, sa, mcx, mcy;
+  float *field = NULL;   /* (2, h, w): x then y displacements */
 
-  /* Dilation 0.4–1 of the way; erosion only 0.2–0.5, since a one-pixel
+  /* Dilation 0.3–0.8 of the way; erosion only 0.2–0.5, since a one-pixel
    * line would vanish. */
   if (pick < aug->thickness * 0.5f)
-    thicken (img, tmp, w, h, c, 0.4f + 0.6f * strength);
+    thicken (img, tmp, w, h, c, 0.3f + 0.5f * strength);
   else if (pick < aug->thickness)
     thicken (img, tmp, w, h, c, -(0.2f + 0.3f * strength));
+
+  /* The elastic field, if any: displacements in source pixels. */
+  if (aug->elastic_alpha > 0.0f && aug->elastic_sigma > 0.0f)
+    {
+      float k = (float) MAX (w, h) / 28.0f;
+      gsize n = (gsize) w * h;
+      float *scratch = g_new (float, n);
+
+      field = g_new (float, 2 * n);
+      for (gsize i = 0; i < 2 * n; i++)
+        field[i] = 2.0f * cv_rng_uniform (rng) - 1.0f;
+      gaussian_blur (field, scratch, w, h, aug->elastic_sigma * k);
+      gaussian_blur (field + n, scratch, w, h, aug->elastic_sigma * k);
+      for (gsize i = 0; i < 2 * n; i++)
+        field[i] *= aug->elastic_alpha * k;
+      g_free (scratch);
+    }
 
   /* Inverse map: for each output pixel centre, where it comes from. */
   memcpy (tmp, img, size * sizeof (float));
@@ -88,6 +145,11 @@ convolve_augment_one (float *img, CvShape shape, const ConvolveAugment *aug, CvR
         float dx = x + 0.5f - mcx - tx, dy = y + 0.5f - mcy - ty;
         float sx = ca * dx + sa * dy + mcx - 0.5f;
         float sy = -sa * dx + ca * dy + mcy - 0.5f;
+        if (field != NULL)
+          {
+            sx += field[y * w + x];
+            sy += field[(gsize) w * h + y * w + x];
+          }
         int x0 = (int) floorf (sx), y0 = (int) floorf (sy);
         float fx = sx - x0, fy = sy - y0;
 
@@ -110,6 +172,7 @@ convolve_augment_one (float *img, CvShape shape, const ConvolveAugment *aug, CvR
               (1 - fy) * ((1 - fx) * v00 + fx * v01) + fy * ((1 - fx) * v10 + fx * v11);
           }
       }
+  g_free (field);
   g_free (tmp);
 }
 

@@ -267,8 +267,8 @@ load_builtin_pair (const char *dir, const char *prefix, const char *name,
   if (!g_file_query_exists (images, NULL) || !g_file_query_exists (labels, NULL))
     {
       g_set_error (error, CONVOLVE_DATA_ERROR, CONVOLVE_DATA_ERROR_NOT_FOUND,
-                   _("The %s data is not built into this program: run build-aux/import-digits and rebuild"),
-                   name);
+                   _("The %s data is not built into this program: run %s, then reconfigure and rebuild"),
+                   name, g_strcmp0 (dir, "drawn-digits") == 0 ? "build-aux/draw-digits" : "build-aux/import-digits");
       return NULL;
     }
 

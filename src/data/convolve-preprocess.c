@@ -101,18 +101,24 @@ ink_bounds (const float *gray, int w, const Levels *lv,
             int rx0, int ry0, int rx1, int ry1,
             int *x0, int *y0, int *x1, int *y1)
 {
+  /* ink_of (v) > 0 exactly when v passes one threshold: compare raw values */
+  float t = lv->lo + INK_FLOOR * (1.0f - lv->lo);
+
   *x0 = rx1 + 1; *y0 = ry1 + 1; *x1 = -1; *y1 = -1;
   for (int y = ry0; y <= ry1; y++)
     {
       const float *row = gray + (gsize) y * w;
       int first = -1, last = -1;
       for (int x = rx0; x <= rx1; x++)
-        if (ink_of (lv, row[x]) > 0.0f)
-          {
-            if (first < 0)
-              first = x;
-            last = x;
-          }
+        {
+          float v = lv->invert ? 1.0f - row[x] : row[x];
+          if (v >= t && ink_of (lv, row[x]) > 0.0f)
+            {
+              if (first < 0)
+                first = x;
+              last = x;
+            }
+        }
       if (first >= 0)
         {
           *x0 = MIN (*x0, first);

@@ -41,7 +41,7 @@ identity_when_switched_off (void **state)
 {
   g_autoptr(ConvolveDataset) ds = convolve_dataset_new_shapes (9, 4);
   g_autofree float *a = g_memdup2 (ds->x, 9 * 256 * sizeof (float));
-  ConvolveAugment none = { 0.0f, 0.0f, 0.0f, 0.0f };
+  ConvolveAugment none = { 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f };
   CvShape shape = { 16, 16, 1 };
   CvRng rng;
 
