@@ -30,6 +30,8 @@ struct _ConvolveConfidence
   GtkWidget *bars_box;
 
   /* owned */
+  GtkSizeGroup *names_group;    /* the bars line up, however long a name */
+  GtkSizeGroup *percent_group;
   Row       *rows;
   double    *shown;      /* (n_classes) what the bars show now */
   double    *target;     /* (n_classes) where they are heading */
@@ -58,6 +60,11 @@ set_prediction_text (ConvolveConfidence *self,
                      const char         *text)
 {
   gtk_label_set_text (GTK_LABEL (self->prediction_label), text);
+  /* A digit fills the space; "triangle" at that size would not fit. */
+  if (g_utf8_strlen (text, -1) > 3)
+    gtk_widget_add_css_class (self->prediction_label, "long");
+  else
+    gtk_widget_remove_css_class (self->prediction_label, "long");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->prediction_label),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Prediction"),
                                   -1);
@@ -146,6 +153,11 @@ clear_rows (ConvolveConfidence *self)
   GtkWidget *child;
 
   stop_animation (self);
+  for (int i = 0; i < self->n_classes; i++)
+    {
+      gtk_size_group_remove_widget (self->names_group, self->rows[i].name);
+      gtk_size_group_remove_widget (self->percent_group, self->rows[i].percent);
+    }
   while ((child = gtk_widget_get_first_child (self->bars_box)) != NULL)
     gtk_box_remove (GTK_BOX (self->bars_box), child);
 
@@ -189,6 +201,8 @@ convolve_confidence_finalize (GObject *object)
   g_clear_pointer (&self->shown, g_free);
   g_clear_pointer (&self->target, g_free);
   g_clear_pointer (&self->prompt, g_free);
+  g_clear_object (&self->names_group);
+  g_clear_object (&self->percent_group);
 
   G_OBJECT_CLASS (convolve_confidence_parent_class)->finalize (object);
 }
@@ -265,6 +279,8 @@ convolve_confidence_init (ConvolveConfidence *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->top = -1;
+  self->names_group = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  self->percent_group = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
   gtk_overlay_set_measure_overlay (GTK_OVERLAY (gtk_widget_get_parent (self->prompt_label)),
                                    self->prompt_label, TRUE);
   set_prediction_text (self, "");
@@ -304,10 +320,9 @@ convolve_confidence_set_classes (ConvolveConfidence *self,
 
       row->name = gtk_label_new (names[i]);
       gtk_label_set_xalign (GTK_LABEL (row->name), 0.0f);
-      gtk_label_set_width_chars (GTK_LABEL (row->name), 3);
-      gtk_label_set_max_width_chars (GTK_LABEL (row->name), 10);
-      gtk_label_set_ellipsize (GTK_LABEL (row->name), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (row->name), 2);
       gtk_widget_add_css_class (row->name, "class-name");
+      gtk_size_group_add_widget (self->names_group, row->name);
       gtk_box_append (GTK_BOX (row->row), row->name);
 
       row->bar = gtk_progress_bar_new ();
@@ -325,6 +340,7 @@ convolve_confidence_set_classes (ConvolveConfidence *self,
       gtk_label_set_width_chars (GTK_LABEL (row->percent), 5);
       gtk_widget_add_css_class (row->percent, "numeric");
       gtk_widget_add_css_class (row->percent, "percent");
+      gtk_size_group_add_widget (self->percent_group, row->percent);
       gtk_box_append (GTK_BOX (row->row), row->percent);
 
       gtk_box_append (GTK_BOX (self->bars_box), row->row);

@@ -90,10 +90,9 @@ convolve_input_view_measure (GtkWidget      *widget,
   ConvolveInputView *self = CONVOLVE_INPUT_VIEW (widget);
   int n = self->size > 0 ? self->size : 28;
 
-  /* Cells of at least 4 px (16 × 4 = 64 would be too small to teach with,
-   * so never below 112 px), naturally about 8 px. */
-  *minimum = MAX (112, n * 4);
-  *natural = MAX (224, n * 8);
+  /* At least 4 px per cell and never below 112 px; the window sets the
+   * size it wants with a size request. */
+  *minimum = *natural = MAX (112, n * 4);
 }
 
 static GtkSizeRequestMode

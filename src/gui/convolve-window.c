@@ -34,6 +34,8 @@ struct _ConvolveWindow
   ConvolveConfidence   *confidence;
   GtkLabel             *input_caption;
   GtkLabel             *brush_label;
+  GtkWidget            *draw_page;
+  GtkWidget            *columns_box;
 
   /* owned */
   GSettings            *settings;
@@ -46,6 +48,8 @@ struct _ConvolveWindow
   float                *input;         /* (input_size, input_size) */
   int                   n_classes;
   int                   input_size;
+  gboolean              compact;
+  guint                 compact_idle_id;
 };
 
 G_DEFINE_FINAL_TYPE (ConvolveWindow, convolve_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -390,6 +394,61 @@ static const GActionEntry win_entries[] = {
   { .name = "save-model", .activate = save_model_action },
 };
 
+/* A small window (800×600, a projector at low resolution) gets the compact
+ * style: smaller type and panels, so that everything fits without
+ * scrolling. libadwaita 1.2 has no breakpoints; the size is checked on
+ * allocation and the style changed from an idle, never during layout. */
+static void
+apply_compact (ConvolveWindow *self,
+               gboolean        compact)
+{
+  self->compact = compact;
+  if (compact)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "compact");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "compact");
+  gtk_widget_set_size_request (GTK_WIDGET (self->input_view),
+                               compact ? 168 : 252, compact ? 168 : 252);
+  gtk_widget_set_size_request (GTK_WIDGET (self->confidence), compact ? 220 : 300, -1);
+  gtk_widget_set_margin_start (self->draw_page, compact ? 12 : 24);
+  gtk_widget_set_margin_end (self->draw_page, compact ? 12 : 24);
+  gtk_box_set_spacing (GTK_BOX (self->columns_box), compact ? 16 : 24);
+  /* The canvas first: it is what students use. */
+  gtk_widget_set_size_request (GTK_WIDGET (self->canvas), compact ? 300 : 400, compact ? 300 : 400);
+}
+
+static gboolean
+is_compact_size (int width,
+                 int height)
+{
+  return width < 1100 || height < 720;
+}
+
+static gboolean
+compact_idle_cb (gpointer user_data)
+{
+  ConvolveWindow *self = user_data;
+
+  self->compact_idle_id = 0;
+  apply_compact (self, is_compact_size (gtk_widget_get_width (GTK_WIDGET (self)),
+                                        gtk_widget_get_height (GTK_WIDGET (self))));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+convolve_window_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  ConvolveWindow *self = CONVOLVE_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (convolve_window_parent_class)->size_allocate (widget, width, height, baseline);
+
+  if (is_compact_size (width, height) != self->compact && self->compact_idle_id == 0)
+    self->compact_idle_id = g_idle_add (compact_idle_cb, self);
+}
+
 static gboolean
 convolve_window_close_request (GtkWindow *window)
 {
@@ -411,6 +470,7 @@ convolve_window_dispose (GObject *object)
 {
   ConvolveWindow *self = CONVOLVE_WINDOW (object);
 
+  g_clear_handle_id (&self->compact_idle_id, g_source_remove);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -448,6 +508,7 @@ convolve_window_class_init (ConvolveWindowClass *klass)
   object_class->dispose = convolve_window_dispose;
   object_class->finalize = convolve_window_finalize;
   window_class->close_request = convolve_window_close_request;
+  widget_class->size_allocate = convolve_window_size_allocate;
 
   g_type_ensure (CONVOLVE_TYPE_CANVAS);
   g_type_ensure (CONVOLVE_TYPE_CONFIDENCE);
@@ -462,6 +523,8 @@ convolve_window_class_init (ConvolveWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, confidence);
   gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, input_caption);
   gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, brush_label);
+  gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, draw_page);
+  gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, columns_box);
 }
 
 static void
@@ -513,6 +576,7 @@ convolve_window_init (ConvolveWindow *self)
 
   update_caption (self);
   update_brush_label (self);
+  apply_compact (self, FALSE);
 
   /* The last model the user opened, else the mode's shipped one. */
   last = g_settings_get_string (self->settings, "last-model");
