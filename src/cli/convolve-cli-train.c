@@ -125,7 +125,7 @@ cli_train (int argc, char **argv)
     { "arch", 'a', 0, G_OPTION_ARG_STRING, &arch, N_("Architecture name or spec (default: the dataset's name)"), N_("NAME|SPEC") },
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset, N_("shapes, digits, fashion or an IDX image file"), N_("NAME") },
     { "samples", 0, 0, G_OPTION_ARG_STRING, &samples_s, N_("Training samples: shapes draws this many (180); other datasets keep the first N"), "N" },
-    { "val-samples", 0, 0, G_OPTION_ARG_STRING, &val_samples_s, N_("shapes: size of the fresh validation set (300); 0 for none"), "N" },
+    { "val-samples", 0, 0, G_OPTION_ARG_STRING, &val_samples_s, N_("shapes: size of the fresh validation set (300); 0: no validation"), "N" },
     { "epochs", 'e', 0, G_OPTION_ARG_STRING, &epochs_s, N_("Passes over the data (20)"), "N" },
     { "batch", 'b', 0, G_OPTION_ARG_STRING, &batch_s, N_("Samples per batch (8)"), "N" },
     { "lr", 0, 0, G_OPTION_ARG_STRING, &lr_s, N_("Learning rate, the peak one for onecycle (0.005)"), N_("RATE") },
@@ -156,12 +156,12 @@ cli_train (int argc, char **argv)
   if (!cli_parse_options ("train", NULL,
                           _("Train a network through the trainer thread, one line per epoch."),
                           _("The defaults (Adam, rate 0.005, batch 8, 20 epochs, seed 1) train the\n"
-                            "shapes network to an accuracy of 1.00 on its 180 samples and about 0.95\n"
-                            "on fresh ones.  "
-                            "Ctrl+C stops at the next batch and writes no model\n"
-                            "(exit status 130).  "
+                            "shapes network to an accuracy of 1.00 on its 180 samples and about\n"
+                            "0.95 on fresh ones.\n\n"
+                            "Ctrl+C stops at the next batch and writes no model (exit status 130).\n\n"
                             "Validation: shapes draws a fresh set of --val-samples from seed + 1;\n"
-                            "other datasets use their test split.\n\n"
+                            "digits and fashion use their test split (--val-samples 0: none);\n"
+                            "an IDX file has none.\n\n"
                             "Examples:\n"
                             "  convolve-cli train --arch shapes --dataset shapes --out shapes.cvm\n"
                             "  convolve-cli train --arch digits --dataset digits --augment \\\n"
@@ -221,7 +221,9 @@ cli_train (int argc, char **argv)
   else
     {
       train_set = cli_load_dataset (dataset, "train", (int) samples, (guint64) seed, &error);
-      if (train_set != NULL)
+      /* An IDX file has no split: validating on it would only repeat the
+       * training accuracy. */
+      if (train_set != NULL && val_samples > 0 && !g_file_test (dataset, G_FILE_TEST_EXISTS))
         val_set = convolve_dataset_load (dataset, "test", NULL);
     }
   if (error != NULL)
