@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "convolve-dataset.h"
+#include "convolve-model.h"
 
 static const char *cli_path;
 static const char *python_path;   /* optional: a real JSON parser */
@@ -530,6 +531,46 @@ test_predict_png (void **state)
   }
 }
 
+/* Without --model, predict uses the shipped digits model and the drawing
+ * preprocessing: a thick dark stroke on white, off-centre, is a 1. */
+static void
+test_predict_builtin_digits (void **state)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConvolveModel) builtin = convolve_model_new_builtin ("digits", &error);
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autofree char *path = tmp_path ("one.png");
+  guint8 *pixels;
+  int stride;
+  Run run;
+
+  if (builtin == NULL)
+    {
+      print_message ("no shipped digits model yet: %s\n", error->message);
+      skip ();
+    }
+
+  pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, 120, 90);
+  gdk_pixbuf_fill (pixbuf, 0xffffff00);   /* transparent white */
+  pixels = gdk_pixbuf_get_pixels (pixbuf);
+  stride = gdk_pixbuf_get_rowstride (pixbuf);
+  for (int y = 15; y < 75; y++)
+    for (int x = 30; x < 37; x++)
+      {
+        guint8 *p = pixels + y * stride + x * 4;
+
+        p[0] = p[1] = p[2] = 20;
+        p[3] = 255;
+      }
+  assert_true (gdk_pixbuf_save (pixbuf, path, "png", NULL, NULL));
+
+  run = run_cli ("predict", "--json", "one.png", NULL);
+  assert_int_equal (run.status, 0);
+  assert_json_lines (run.out);
+  assert_contains (run.out, "\"label\": 1,");
+  run_clear (&run);
+}
+
 /* Ctrl+C during training: says so, exit 130, writes no model. */
 static void
 test_train_interrupt (void **state)
@@ -657,6 +698,7 @@ main (int argc, char **argv)
     TEST ("cli/train-criterion", test_train_criterion),
     TEST ("cli/eval-text", test_eval_text),
     TEST ("cli/predict-png", test_predict_png),
+    TEST ("cli/predict-builtin-digits", test_predict_builtin_digits),
     TEST ("cli/train-interrupt", test_train_interrupt),
     TEST ("cli/bench-json", test_bench_json),
   };
