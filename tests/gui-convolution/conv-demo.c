@@ -6,6 +6,7 @@
  *   conv-demo                         interactive window, 1280×800
  *   conv-demo --png OUT --size 800x600 [--position N] [--mini] [--dark]
  *             [--same] [--stride 2] [--numbers]
+ *   conv-demo --trace                 prints "position N" / "playing B" lines
  *     renders the window into OUT.png after the first frames and exits.
  */
 #include "config.h"
@@ -19,7 +20,7 @@
 static char *png_path;
 static char *size_text = (char *) "1280x800";
 static int position = 10;
-static gboolean mini, dark, same, numbers;
+static gboolean mini, dark, same, numbers, trace;
 static int stride = 1;
 
 static const GOptionEntry entries[] = {
@@ -31,6 +32,7 @@ static const GOptionEntry entries[] = {
   { "same", 0, 0, G_OPTION_ARG_NONE, &same, "Same padding", NULL },
   { "stride", 0, 0, G_OPTION_ARG_INT, &stride, "Stride", "S" },
   { "numbers", 0, 0, G_OPTION_ARG_NONE, &numbers, "Numbers on every input cell", NULL },
+  { "trace", 0, 0, G_OPTION_ARG_NONE, &trace, "Print each new position and play state", NULL },
   { NULL }
 };
 
@@ -47,6 +49,18 @@ draw_seven (float *gray, int n)
 
         gray[y * n + x] = ink ? 0.0f : 1.0f;
       }
+}
+
+static void
+trace_cb (GObject *page, GParamSpec *pspec, gpointer data)
+{
+  int pos;
+  gboolean playing;
+
+  g_object_get (page, "position", &pos, "playing", &playing, NULL);
+  g_print ("%s %d\n", g_str_equal (pspec->name, "playing") ? "playing" : "position",
+           g_str_equal (pspec->name, "playing") ? playing : pos);
+  fflush (stdout);
 }
 
 static gboolean
@@ -124,6 +138,11 @@ main (int argc, char **argv)
       gtk_widget_activate_action (child, "conv.prev", NULL);
       if (numbers)
         g_object_set (child, "show-numbers", TRUE, NULL);
+      if (trace)
+        {
+          g_signal_connect (child, "notify::position", G_CALLBACK (trace_cb), NULL);
+          g_signal_connect (child, "notify::playing", G_CALLBACK (trace_cb), NULL);
+        }
     }
   gtk_window_set_child (GTK_WINDOW (window), child);
   gtk_window_present (GTK_WINDOW (window));

@@ -53,6 +53,7 @@ struct _ConvolveConvPage
   guint          tick_id;
   gint64         last_step_us;
   gboolean       syncing;
+  int            notified_position;
   float          shown_input[CONVOLVE_CONV_INPUT_CELLS];
   float          shown_kernel[CONVOLVE_CONV_KERNEL_CELLS];
 };
@@ -63,6 +64,7 @@ enum {
   PROP_0,
   PROP_PLAYING,
   PROP_SHOW_NUMBERS,
+  PROP_POSITION,
   N_PROPS
 };
 
@@ -147,6 +149,12 @@ page_sync (ConvolveConvPage *self)
   memcpy (self->shown_input, convolve_conv_lesson_get_input (lesson), sizeof self->shown_input);
   memcpy (self->shown_kernel, convolve_conv_lesson_get_kernel (lesson), sizeof self->shown_kernel);
   convolve_conv_view_refresh (CONVOLVE_CONV_VIEW (self->view));
+
+  if (self->notified_position != pos)
+    {
+      self->notified_position = pos;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
+    }
 }
 
 static gboolean
@@ -691,6 +699,9 @@ convolve_conv_page_get_property (GObject    *object,
       g_value_set_boolean (value, self->view != NULL &&
                            convolve_conv_view_get_show_numbers (CONVOLVE_CONV_VIEW (self->view)));
       break;
+    case PROP_POSITION:
+      g_value_set_int (value, convolve_conv_lesson_get_position (page_lesson (self)));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -717,6 +728,10 @@ convolve_conv_page_set_property (GObject      *object,
           g_object_notify_by_pspec (object, pspec);
         }
       break;
+    case PROP_POSITION:
+      convolve_conv_lesson_set_position (page_lesson (self), g_value_get_int (value));
+      page_sync (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -739,6 +754,10 @@ convolve_conv_page_class_init (ConvolveConvPageClass *klass)
   properties[PROP_SHOW_NUMBERS] =
     g_param_spec_boolean ("show-numbers", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The lesson's position, 0 … n − 1 (clamped). */
+  properties[PROP_POSITION] =
+    g_param_spec_int ("position", NULL, NULL, 0, G_MAXINT, 0,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_property_action (widget_class, "conv.play", "playing");

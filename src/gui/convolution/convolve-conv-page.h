@@ -27,6 +27,10 @@ typedef struct _ConvolveConvMini ConvolveConvMini;
  *   conv.slower   minus        speed ÷ 2 (down to 0.25×)
  *   conv.numbers  n            numbers on every input cell (boolean state)
  *   conv.export   <Ctrl>e      save the current view as PNG
+ *
+ * Properties: "position" (int, notified on every move), "playing",
+ * "show-numbers". Give the page the focus (gtk_widget_grab_focus) when it
+ * is shown, so that its keys work at once.
  */
 GtkWidget          *convolve_conv_page_new                (void);
 /* The 8×8 reduction of a gray picture (w×h values in 0..1, either polarity). */
