@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * rob-save-loop PATH — saves model B, then A, then B, … over PATH with
+ * convolve_model_save() until it is killed. The atomic-save test kills it
+ * with SIGKILL at random moments and checks what is left on disk.
+ */
+#include <stdio.h>
+
+#include "rob-models.h"
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(ConvolveModel) a = NULL;
+  g_autoptr(ConvolveModel) b = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  if (argc != 2)
+    {
+      g_printerr ("usage: rob-save-loop PATH\n");
+      return 2;
+    }
+  a = rob_make_model (1);
+  b = rob_make_model (2);
+  file = g_file_new_for_path (argv[1]);
+
+  for (guint64 i = 0; ; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!convolve_model_save (i % 2 == 0 ? b : a, file, &error))
+        {
+          g_printerr ("rob-save-loop: %s\n", error->message);
+          return 1;
+        }
+    }
+  return 0;
+}
