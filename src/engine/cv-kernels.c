@@ -164,6 +164,35 @@ cv_conv_cache_free (CvConvCache *cc)
   memset (cc, 0, sizeof *cc);
 }
 
+/* xp (n, hp, wp, c) = x (n, h, w, c) placed at (pt, pl) in a zero border.
+ * Plain loops: the rows are short, and a library call per row costs more
+ * than the copy. */
+CV_VECTOR_CLONES static void
+pad_images (float *restrict xp, const float *restrict x, int n, int h, int w, int c,
+            int hp, int wp, int pt, int pl)
+{
+  const size_t row = (size_t) wp * c, line = (size_t) w * c;
+  const size_t left = (size_t) pl * c, right = row - left - line;
+  for (int s = 0; s < n; s++)
+    {
+      float *restrict dst = xp + (size_t) s * hp * row;
+      const float *restrict src = x + (size_t) s * h * line;
+      for (size_t t = 0; t < (size_t) pt * row; t++)
+        *dst++ = 0.0f;
+      for (int i = 0; i < h; i++)
+        {
+          for (size_t t = 0; t < left; t++)
+            *dst++ = 0.0f;
+          for (size_t t = 0; t < line; t++)
+            *dst++ = *src++;
+          for (size_t t = 0; t < right; t++)
+            *dst++ = 0.0f;
+        }
+      for (size_t t = 0; t < (size_t) (hp - pt - h) * row; t++)
+        *dst++ = 0.0f;
+    }
+}
+
 /* Builds (or, if `reuse` and still valid, keeps) the padded input and the
  * tables for x in cc. */
 static int
@@ -204,23 +233,7 @@ patches (Patches *pt, const float *x, const CvConvDims *d, CvConvCache *cc, int 
           cc->pad = pad;
           cc->pad_cap = need;
         }
-      /* Copy each image row into place and zero only the border. */
-      for (int n = 0; n < d->n; n++)
-        {
-          float *img = cc->pad + (size_t) n * hp * row;
-          memset (img, 0, sizeof (float) * (size_t) d->pt * row);
-          for (int i = 0; i < d->h; i++)
-            {
-              float *dst = img + (size_t) (d->pt + i) * row;
-              memset (dst, 0, sizeof (float) * (size_t) d->pl * c);
-              memcpy (dst + (size_t) d->pl * c, x + ((size_t) n * d->h + i) * d->w * c,
-                      sizeof (float) * (size_t) d->w * c);
-              memset (dst + (size_t) (d->pl + d->w) * c, 0,
-                      sizeof (float) * (size_t) (wp - d->pl - d->w) * c);
-            }
-          memset (img + (size_t) (d->pt + d->h) * row, 0,
-                  sizeof (float) * (size_t) (hp - d->pt - d->h) * row);
-        }
+      pad_images (cc->pad, x, d->n, d->h, d->w, d->c, hp, wp, d->pt, d->pl);
       cc->xp = cc->pad;
     }
 

@@ -3,6 +3,7 @@
  * cv-net.c — a network: the parameter arena, activations, forward, backward,
  * initialization.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,6 +254,13 @@ CvStatus
 cv_net_forward (CvNet *net, const float *x, int n)
 {
   if (net == NULL || x == NULL || n <= 0)
+    return CV_ERR_ARG;
+  /* Keep every index of a batch within int range (positions, GEMM sizes). */
+  size_t largest = cv_shape_size (net->spec.input);
+  for (int i = 0; i < net->n_layers; i++)
+    if (cv_shape_size (net->layers[i].out) > largest)
+      largest = cv_shape_size (net->layers[i].out);
+  if ((size_t) n > (size_t) INT_MAX / largest)
     return CV_ERR_ARG;
   if (ensure_capacity (net, n) != CV_OK)
     return CV_ERR_NOMEM;

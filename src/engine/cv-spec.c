@@ -346,6 +346,10 @@ cv_spec_parse (const char *text, CvSpec *spec, CvError *err)
       else if (strcmp (t, "softmax") == 0)
         {
           size_t classes = cv_shape_size (shape);
+          if (spec->n_layers == 0)
+            return cv_error_set (err, CV_ERR_SPEC,
+                                 "Layer %d '%s': softmax needs a layer before it, such as dense10.",
+                                 position, token);
           if (classes < 2 || classes > CV_MAX_CLASSES)
             return cv_error_set (err, CV_ERR_SHAPE,
                                  "Layer %d '%s': softmax needs 2 to %d classes, not %zu.",

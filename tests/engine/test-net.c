@@ -3,6 +3,7 @@
  * test-net.c — networks: specs, parameter counts, a whole-network gradient
  * check, determinism, a golden run and a small learning problem.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,6 +139,7 @@ test_spec_bad (void **state)
   expect_bad ("   \t ", CV_ERR_SPEC, "empty");
   expect_bad (NULL, CV_ERR_ARG, "spec");
   expect_bad ("16x16x1", CV_ERR_SPEC, "softmax");
+  expect_bad ("4x4x1 softmax", CV_ERR_SPEC, "Layer 1 'softmax'");
   expect_bad ("conv8k3 dense3 softmax", CV_ERR_SPEC, "input shape");
   expect_bad ("16x16 dense3 softmax", CV_ERR_SPEC, "input shape");
   expect_bad ("16x16x1 dense3 softmax relu", CV_ERR_SPEC, "Layer 3 'relu'");
@@ -263,6 +265,7 @@ test_net_arguments (void **state)
   assert_null (cv_net_input_grad (net));
   assert_int_equal (cv_net_forward (net, NULL, 1), CV_ERR_ARG);
   assert_int_equal (cv_net_forward (net, x, 0), CV_ERR_ARG);
+  assert_int_equal (cv_net_forward (net, x, INT_MAX / 8), CV_ERR_ARG);   /* refused before use */
   assert_int_equal (cv_net_forward (net, x, 2), CV_OK);
   assert_int_equal (cv_net_backward (net, y, 2), CV_ERR_ARG);   /* label 3 of 3 classes */
   assert_true (isnan (cv_net_loss (net, y, 2)));
