@@ -151,7 +151,12 @@ cv_train_step (CvTrain *train, CvBatchResult *res)
     return status;
   float loss = cv_net_loss (net, train->yb, nb);
   if (!isfinite (loss))
-    return CV_ERR_DIVERGED;
+    {
+      /* No update: the parameters stay those of the last good step. */
+      if (res != NULL)
+        *res = (CvBatchResult) { loss, nb, 0, train->pos, batches, 0 };
+      return CV_ERR_DIVERGED;
+    }
 
   const float *p = cv_net_output (net);
   int correct = 0;

@@ -545,6 +545,8 @@ test_training_diverged (void **state)
   CvBatchResult res;
   assert_int_equal (cv_train_step (train, &res), CV_ERR_DIVERGED);
   assert_memory_equal (before, cv_net_params (net), sizeof before);
+  assert_false (isfinite (res.loss));
+  assert_int_equal (res.n, 2);
   cv_train_set_augment (train, NULL, NULL);
   assert_int_equal (cv_train_step (train, &res), CV_OK);
   assert_memory_not_equal (before, cv_net_params (net), sizeof before);
