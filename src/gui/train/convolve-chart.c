@@ -634,8 +634,8 @@ convolve_chart_measure (GtkWidget      *widget,
     }
   else
     {
-      *minimum = 180;
-      *natural = 220;
+      *minimum = 220;
+      *natural = 260;
     }
 }
 

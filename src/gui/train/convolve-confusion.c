@@ -106,7 +106,7 @@ convolve_confusion_draw (cairo_t           *cr,
   cairo_save (cr);
   layout = pango_cairo_create_layout (cr);
   font = pango_font_description_from_string ("Sans");
-  pango_font_description_set_absolute_size (font, CLAMP (cell * 0.32, 9.0, 18.0) * PANGO_SCALE);
+  pango_font_description_set_absolute_size (font, CLAMP (cell * 0.26, 9.0, 16.0) * PANGO_SCALE);
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
   pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
@@ -258,8 +258,8 @@ convolve_confusion_measure (GtkWidget      *widget,
 {
   ConvolveConfusion *self = CONVOLVE_CONFUSION (widget);
 
-  *minimum = self->n > 0 ? 100 + 28 * self->n : 0;
-  *natural = self->n > 0 ? 130 + 52 * self->n : 0;
+  /* A fixed square: the cells stay large enough to read and to click. */
+  *minimum = *natural = self->n > 0 ? MIN (130 + 56 * self->n, 640) : 0;
 }
 
 static void

@@ -295,7 +295,15 @@ fill_architecture (ConvolveTrainPage *self)
       else
         shape = g_strdup_printf ("%d × %d × %d", layer->out.h, layer->out.w, layer->out.c);
       params = format_count (layer->n_params);
-      gtk_grid_attach (grid, table_label (title, FALSE, FALSE), 0, row, 1, 1);
+      {
+        GtkWidget *name = table_label (title, FALSE, FALSE);
+        /* Long layer names wrap rather than widen the column. */
+        gtk_label_set_wrap (GTK_LABEL (name), TRUE);
+        gtk_label_set_width_chars (GTK_LABEL (name), 10);
+        gtk_label_set_max_width_chars (GTK_LABEL (name), 30);
+        gtk_widget_set_hexpand (name, TRUE);
+        gtk_grid_attach (grid, name, 0, row, 1, 1);
+      }
       gtk_grid_attach (grid, table_label (shape, FALSE, FALSE), 1, row, 1, 1);
       gtk_grid_attach (grid, table_label (params, TRUE, FALSE), 2, row, 1, 1);
       row++;
@@ -1108,6 +1116,7 @@ section_title (const char *text)
   GtkWidget *label = gtk_label_new (text);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_widget_add_css_class (label, "title-3");
   gtk_widget_set_margin_top (label, 6);
   return label;
@@ -1177,7 +1186,7 @@ build_settings (ConvolveTrainPage *self)
     { N_("My classes"), NULL },
   };
 
-  gtk_widget_set_size_request (column, 340, -1);
+  gtk_widget_set_size_request (column, 300, -1);
 
   /* Dataset */
   group = adw_preferences_group_new ();
@@ -1209,7 +1218,7 @@ build_settings (ConvolveTrainPage *self)
   gtk_widget_add_css_class (self->dataset_summary, "dim-label");
   gtk_box_append (GTK_BOX (column), self->dataset_summary);
 
-  self->preview_grid = convolve_image_grid_new (48, FALSE);
+  self->preview_grid = convolve_image_grid_new (60, FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->preview_grid),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sample pictures"),
                                   -1);
@@ -1263,7 +1272,7 @@ build_settings (ConvolveTrainPage *self)
   /* Architecture */
   gtk_box_append (GTK_BOX (column), section_title (_("The network")));
   self->arch_grid = gtk_grid_new ();
-  gtk_grid_set_column_spacing (GTK_GRID (self->arch_grid), 18);
+  gtk_grid_set_column_spacing (GTK_GRID (self->arch_grid), 12);
   gtk_grid_set_row_spacing (GTK_GRID (self->arch_grid), 6);
   gtk_widget_add_css_class (self->arch_grid, "card");
   gtk_widget_add_css_class (self->arch_grid, "convolve-table");
@@ -1295,14 +1304,14 @@ build_training (ConvolveTrainPage *self)
                   action_button (_("Ste_p"), "go-next-symbolic", "train.step", NULL));
   gtk_box_append (GTK_BOX (controls),
                   action_button (_("S_top"), "media-playback-stop-symbolic", "train.stop", NULL));
-  self->status_label = gtk_label_new (NULL);
-  gtk_widget_add_css_class (self->status_label, "title-2");
-  gtk_widget_set_hexpand (self->status_label, TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->status_label), 1.0f);
-  gtk_box_append (GTK_BOX (controls), self->status_label);
   gtk_box_append (GTK_BOX (column), controls);
 
+  /* The state in one large word, then how far the run has got. */
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  self->status_label = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->status_label, "title-2");
+  gtk_label_set_xalign (GTK_LABEL (self->status_label), 0.0f);
+  gtk_box_append (GTK_BOX (box), self->status_label);
   self->progress_label = gtk_label_new (NULL);
   gtk_widget_add_css_class (self->progress_label, "numeric");
   gtk_box_append (GTK_BOX (box), self->progress_label);
@@ -1326,7 +1335,13 @@ build_training (ConvolveTrainPage *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Problem"),
                                   -1);
   gtk_box_append (GTK_BOX (self->problem_box), self->problem_label);
-  self->problem_button = gtk_button_new_with_mnemonic (_("_Lower the Learning Rate and Start Again"));
+  self->problem_button = gtk_button_new ();
+  {
+    GtkWidget *fix = gtk_label_new_with_mnemonic (_("_Lower the Learning Rate and Start Again"));
+    gtk_label_set_wrap (GTK_LABEL (fix), TRUE);
+    gtk_label_set_justify (GTK_LABEL (fix), GTK_JUSTIFY_CENTER);
+    gtk_button_set_child (GTK_BUTTON (self->problem_button), fix);
+  }
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->problem_button), "train.lower-rate");
   gtk_widget_add_css_class (self->problem_button, "suggested-action");
   gtk_widget_set_halign (self->problem_button, GTK_ALIGN_START);
@@ -1344,8 +1359,8 @@ build_training (ConvolveTrainPage *self)
 
   self->loss_chart = convolve_chart_new (_("Loss chart"));
   data = convolve_chart_get_data (CONVOLVE_CHART (self->loss_chart));
-  self->loss_series = convolve_chart_data_add_series (data, _("Loss"), FALSE);
-  convolve_chart_data_set_titles (data, _("epoch"), _("Loss"));
+  self->loss_series = convolve_chart_data_add_series (data, _("Loss on the training pictures"), FALSE);
+  convolve_chart_data_set_titles (data, _("epoch"), NULL);
   self->accuracy_chart = convolve_chart_new (_("Accuracy chart"));
   data = convolve_chart_get_data (CONVOLVE_CHART (self->accuracy_chart));
   self->train_series = convolve_chart_data_add_series (data, _("Training"), FALSE);
@@ -1405,6 +1420,7 @@ build_training (ConvolveTrainPage *self)
   gtk_label_set_xalign (GTK_LABEL (self->per_class_label), 0.0f);
   gtk_widget_set_valign (self->per_class_label, GTK_ALIGN_START);
   gtk_widget_add_css_class (self->per_class_label, "numeric");
+  gtk_widget_add_css_class (self->per_class_label, "convolve-per-class");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->per_class_label),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Accuracy per class"),
                                   -1);
@@ -1506,7 +1522,7 @@ convolve_train_page_class_init (ConvolveTrainPageClass *klass)
 static void
 convolve_train_page_init (ConvolveTrainPage *self)
 {
-  GtkWidget *scroller, *clamp, *box;
+  GtkWidget *scroller, *clamp, *box, *settings;
 
   convolve_train_style_ensure ();
 
@@ -1529,7 +1545,13 @@ convolve_train_page_init (ConvolveTrainPage *self)
   gtk_widget_set_margin_top (box, 18);
   gtk_widget_set_margin_bottom (box, 18);
   adw_clamp_set_child (ADW_CLAMP (clamp), box);
-  gtk_box_append (GTK_BOX (box), build_settings (self));
+  /* The settings take what they need up to 400 px; the run gets the rest. */
+  settings = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (settings), 400);
+  adw_clamp_set_tightening_threshold (ADW_CLAMP (settings), 400);
+  gtk_widget_set_hexpand (settings, FALSE);
+  adw_clamp_set_child (ADW_CLAMP (settings), build_settings (self));
+  gtk_box_append (GTK_BOX (box), settings);
   gtk_box_append (GTK_BOX (box), build_training (self));
 
   g_signal_connect (self->trainer, "notify::state", G_CALLBACK (state_notify_cb), self);
@@ -1612,6 +1634,13 @@ convolve_train_page_apply_preset (ConvolveTrainPage *self,
 
   if (g_strcmp0 (preset, "shapes") == 0)
     return select_dataset (self, CONVOLVE_TRAIN_DATASET_SHAPES, TRUE);
+  if (g_strcmp0 (preset, "shapes-run") == 0)
+    {
+      if (!select_dataset (self, CONVOLVE_TRAIN_DATASET_SHAPES, TRUE))
+        return FALSE;
+      gtk_widget_activate_action (GTK_WIDGET (self), "train.start", NULL);
+      return TRUE;
+    }
   if (g_strcmp0 (preset, "digits") == 0)
     return select_dataset (self, CONVOLVE_TRAIN_DATASET_DIGITS, TRUE);
   if (g_strcmp0 (preset, "fashion") == 0)

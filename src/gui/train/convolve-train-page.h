@@ -52,6 +52,7 @@ void             convolve_train_page_set_learning_rate (ConvolveTrainPage *self,
 
 /* Presets for the Learn page's "Try it" buttons: "shapes", "digits",
  * "fashion", "my-classes" (dataset with its usual hyperparameters),
+ * "shapes-run" (shapes, and start training at once),
  * "too-fast" (shapes with a learning rate that makes the loss explode, to
  * show the divergence message). Returns FALSE for an unknown preset. */
 gboolean         convolve_train_page_apply_preset    (ConvolveTrainPage   *self,
