@@ -199,8 +199,13 @@ store_tile (float tile[MR][NR], float *c, int ldc, int m, int n)
       c[(size_t) r * ldc + col] += tile[r][col];
 }
 
+/* C row r, eight columns, += v */
+#define ADD_TO_C(r, v)                                                            \
+  _mm256_storeu_ps (c + (size_t) (r) * ldc,                                       \
+                    _mm256_add_ps (_mm256_loadu_ps (c + (size_t) (r) * ldc), v));
+
 /* A_ROW(r) is the broadcast of A[r, p]; the body is shared by the packed
- * and the gathering kernel. */
+ * and the gathering kernel. Full tiles go straight to C. */
 #define KERNEL_BODY_AVX2(A_ROW)                                                   \
   float tile[MR][NR];                                                             \
   if (n <= 8)                                                                     \
@@ -217,6 +222,12 @@ store_tile (float tile[MR][NR], float *c, int ldc, int m, int n)
           c3 = _mm256_fmadd_ps (A_ROW (3), b0, c3);                               \
           c4 = _mm256_fmadd_ps (A_ROW (4), b0, c4);                               \
           c5 = _mm256_fmadd_ps (A_ROW (5), b0, c5);                               \
+        }                                                                         \
+      if (m == MR && n == 8)                                                      \
+        {                                                                         \
+          ADD_TO_C (0, c0) ADD_TO_C (1, c1) ADD_TO_C (2, c2)                      \
+          ADD_TO_C (3, c3) ADD_TO_C (4, c4) ADD_TO_C (5, c5)                      \
+          return;                                                                 \
         }                                                                         \
       _mm256_storeu_ps (tile[0], c0); _mm256_storeu_ps (tile[1], c1);             \
       _mm256_storeu_ps (tile[2], c2); _mm256_storeu_ps (tile[3], c3);             \
@@ -241,6 +252,15 @@ store_tile (float tile[MR][NR], float *c, int ldc, int m, int n)
       a = A_ROW (3); c30 = _mm256_fmadd_ps (a, b0, c30); c31 = _mm256_fmadd_ps (a, b1, c31); \
       a = A_ROW (4); c40 = _mm256_fmadd_ps (a, b0, c40); c41 = _mm256_fmadd_ps (a, b1, c41); \
       a = A_ROW (5); c50 = _mm256_fmadd_ps (a, b0, c50); c51 = _mm256_fmadd_ps (a, b1, c51); \
+    }                                                                             \
+  if (m == MR && n == NR)                                                          \
+    {                                                                             \
+      ADD_TO_C (0, c00) ADD_TO_C (1, c10) ADD_TO_C (2, c20)                       \
+      ADD_TO_C (3, c30) ADD_TO_C (4, c40) ADD_TO_C (5, c50)                       \
+      c += 8;                                                                     \
+      ADD_TO_C (0, c01) ADD_TO_C (1, c11) ADD_TO_C (2, c21)                       \
+      ADD_TO_C (3, c31) ADD_TO_C (4, c41) ADD_TO_C (5, c51)                       \
+      return;                                                                     \
     }                                                                             \
   _mm256_storeu_ps (tile[0], c00); _mm256_storeu_ps (tile[0] + 8, c01);           \
   _mm256_storeu_ps (tile[1], c10); _mm256_storeu_ps (tile[1] + 8, c11);           \
@@ -298,6 +318,12 @@ gather8_avx2 (int kb, const float *x, const ptrdiff_t *rows, const ptrdiff_t *co
       c6 = _mm256_fmadd_ps (_mm256_broadcast_ss (x6 + o), b0, c6);
       c7 = _mm256_fmadd_ps (_mm256_broadcast_ss (x7 + o), b0, c7);
     }
+  if (m == 8 && n == 8)
+    {
+      ADD_TO_C (0, c0) ADD_TO_C (1, c1) ADD_TO_C (2, c2) ADD_TO_C (3, c3)
+      ADD_TO_C (4, c4) ADD_TO_C (5, c5) ADD_TO_C (6, c6) ADD_TO_C (7, c7)
+      return;
+    }
   float tile[8][8];
   _mm256_storeu_ps (tile[0], c0); _mm256_storeu_ps (tile[1], c1);
   _mm256_storeu_ps (tile[2], c2); _mm256_storeu_ps (tile[3], c3);
@@ -313,6 +339,7 @@ gather8_avx2 (int kb, const float *x, const ptrdiff_t *rows, const ptrdiff_t *co
           cr[col] += tile[r][col];
     }
 }
+#undef ADD_TO_C
 #endif
 
 /* ---------------------------------------------------------------- driver */
