@@ -6,6 +6,7 @@
  *   conv-demo                         interactive window, 1280×800
  *   conv-demo --png OUT --size 800x600 [--position N] [--mini] [--dark]
  *             [--same] [--stride 2] [--numbers]
+ *   conv-demo --network --model digits   the network view
  *   conv-demo --trace                 prints "position N" / "playing B" lines
  *     renders the window into OUT.png after the first frames and exits.
  */
@@ -16,11 +17,13 @@
 
 #include "convolve-conv-page.h"
 #include "convolve-conv-mini.h"
+#include "convolve-network-view.h"
 
 static char *png_path;
 static char *size_text = (char *) "1280x800";
 static int position = 10;
-static gboolean mini, dark, same, numbers, trace;
+static gboolean mini, dark, same, numbers, trace, network;
+static char *model_name;
 static int stride = 1;
 
 static const GOptionEntry entries[] = {
@@ -32,6 +35,8 @@ static const GOptionEntry entries[] = {
   { "same", 0, 0, G_OPTION_ARG_NONE, &same, "Same padding", NULL },
   { "stride", 0, 0, G_OPTION_ARG_INT, &stride, "Stride", "S" },
   { "numbers", 0, 0, G_OPTION_ARG_NONE, &numbers, "Numbers on every input cell", NULL },
+  { "network", 0, 0, G_OPTION_ARG_NONE, &network, "Show the network view", NULL },
+  { "model", 0, 0, G_OPTION_ARG_STRING, &model_name, "Built-in model (digits, shapes)", "NAME" },
   { "trace", 0, 0, G_OPTION_ARG_NONE, &trace, "Print each new position and play state", NULL },
   { NULL }
 };
@@ -92,6 +97,7 @@ main (int argc, char **argv)
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   GtkWidget *window, *child;
+  g_autoptr(ConvolveModel) model = NULL;
   float gray[64 * 64];
   int w = 1280, h = 800;
 
@@ -114,7 +120,23 @@ main (int argc, char **argv)
   gtk_window_set_title (GTK_WINDOW (window), "Convolution demo");
   gtk_window_set_default_size (GTK_WINDOW (window), w, h);
 
-  if (mini)
+  if (model_name != NULL)
+    {
+      model = convolve_model_new_builtin (model_name, &error);
+      if (model == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+    }
+
+  if (network)
+    {
+      child = convolve_network_view_new ();
+      convolve_network_view_set_model (CONVOLVE_NETWORK_VIEW (child), model);
+      convolve_network_view_set_input_from_gray (CONVOLVE_NETWORK_VIEW (child), gray, 64, 64);
+    }
+  else if (mini)
     {
       child = convolve_conv_mini_new ();
       convolve_conv_mini_set_input_from_gray (CONVOLVE_CONV_MINI (child), gray, 64, 64);
@@ -128,6 +150,8 @@ main (int argc, char **argv)
       ConvolveConvLesson *lesson;
 
       child = convolve_conv_page_new ();
+      if (model != NULL)
+        convolve_conv_page_set_model (CONVOLVE_CONV_PAGE (child), model);
       convolve_conv_page_set_input_from_gray (CONVOLVE_CONV_PAGE (child), gray, 64, 64);
       lesson = (ConvolveConvLesson *) convolve_conv_page_get_lesson (CONVOLVE_CONV_PAGE (child));
       convolve_conv_lesson_set_stride (lesson, stride);

@@ -18,6 +18,7 @@
 #include "convolve-conv-page.h"
 #include "convolve-conv-mini.h"
 #include "convolve-conv-view.h"
+#include "convolve-network-view.h"
 
 static void
 spin_until (gboolean (*done) (gpointer), gpointer data, int timeout_ms)
@@ -174,6 +175,19 @@ test_inputs_kernels_and_model (void **state)
   convolve_conv_page_set_model (CONVOLVE_CONV_PAGE (page), NULL);
   convolve_conv_page_set_model (CONVOLVE_CONV_PAGE (page), model);
 
+  /* The network view's ::kernel-activated → the page shows that kernel. */
+  assert_true (convolve_conv_page_show_learned_kernel (CONVOLVE_CONV_PAGE (page), 3));
+  {
+    CvNet *copy = convolve_model_dup_net (model);
+    const CvLayerInfo *first = cv_net_layer (copy, 0);
+
+    for (int i = 0; i < 9; i++)
+      assert_true (convolve_conv_lesson_get_kernel (lesson)[i] ==
+                   cv_net_params_const (copy)[first->param_offset + i * 4 + 3]);
+    cv_net_free (copy);
+  }
+  assert_false (convolve_conv_page_show_learned_kernel (CONVOLVE_CONV_PAGE (page), 4));
+
   gtk_test_widget_wait_for_draw (window);
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -230,6 +244,46 @@ test_mini (void **state)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static int activated_map = -1;
+
+static void
+kernel_activated_cb (ConvolveNetworkView *view, int index, gpointer data)
+{
+  activated_map = index;
+}
+
+static void
+test_network_view (void **state)
+{
+  GtkWidget *view = convolve_network_view_new ();
+  GtkWidget *window = show (view, 900, 560);
+  g_autoptr(ConvolveModel) model = NULL;
+  CvNet *net = NULL;
+  CvError err;
+  CvRng rng;
+  float gray[32 * 32];
+
+  assert_int_equal (cv_net_new ("16x16x1 conv4k3same relu maxpool2 flatten dense3 softmax",
+                                &net, &err), CV_OK);
+  cv_rng_seed (&rng, 5);
+  cv_net_init (net, &rng);
+  model = convolve_model_new (net, NULL);
+  for (int i = 0; i < 32 * 32; i++)
+    gray[i] = (i % 32 >= 12 && i % 32 < 20 && i / 32 > 4 && i / 32 < 28) ? 0.0f : 1.0f;
+
+  convolve_network_view_set_model (CONVOLVE_NETWORK_VIEW (view), model);
+  convolve_network_view_set_input_from_gray (CONVOLVE_NETWORK_VIEW (view), gray, 32, 32);
+  gtk_test_widget_wait_for_draw (window);
+  /* The signal and its argument (the hit test itself is in test-network-draw). */
+  g_signal_connect (view, "kernel-activated", G_CALLBACK (kernel_activated_cb), NULL);
+  g_signal_emit_by_name (view, "kernel-activated", 1);
+  assert_int_equal (activated_map, 1);
+  convolve_network_view_set_model (CONVOLVE_NETWORK_VIEW (view), NULL);
+  gtk_test_widget_wait_for_draw (window);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_export_png (void **state)
 {
@@ -267,6 +321,7 @@ main (int argc, char **argv)
     cmocka_unit_test (test_play_runs_on_the_frame_clock),
     cmocka_unit_test (test_inputs_kernels_and_model),
     cmocka_unit_test (test_mini),
+    cmocka_unit_test (test_network_view),
     cmocka_unit_test (test_export_png),
   };
 

@@ -881,6 +881,22 @@ convolve_conv_page_set_model (ConvolveConvPage *self,
   page_sync (self);
 }
 
+gboolean
+convolve_conv_page_show_learned_kernel (ConvolveConvPage *self,
+                                        int               index)
+{
+  g_return_val_if_fail (CONVOLVE_IS_CONV_PAGE (self), FALSE);
+
+  if (index < 0 || index >= self->n_learned)
+    return FALSE;
+  /* Through the menu, so that it shows the choice. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->kernel_menu),
+                              CONVOLVE_CONV_N_KERNEL_PRESETS + index);
+  convolve_conv_lesson_first (page_lesson (self));
+  page_sync (self);
+  return TRUE;
+}
+
 void
 convolve_conv_page_load_from_mini (ConvolveConvPage *self,
                                    ConvolveConvMini *mini)

@@ -46,6 +46,10 @@ void                convolve_conv_page_set_kernel         (ConvolveConvPage *sel
  * removes them. */
 void                convolve_conv_page_set_model          (ConvolveConvPage *self,
                                                            ConvolveModel    *model);
+/* Picks learned kernel `index` of the model given to set_model (for the
+ * network view's ::kernel-activated). FALSE if there is no such kernel. */
+gboolean            convolve_conv_page_show_learned_kernel (ConvolveConvPage *self,
+                                                            int               index);
 /* Takes the mini viewer's input, kernel and bias, from the first position. */
 void                convolve_conv_page_load_from_mini     (ConvolveConvPage *self,
                                                            ConvolveConvMini *mini);
