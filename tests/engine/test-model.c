@@ -8,6 +8,47 @@
 
 #include "test-engine.h"
 
+/* ------------------------------------------------- watching allocations
+ *
+ * The program is linked with --wrap for the allocator (see meson.build), so
+ * every allocation the engine makes passes here; a test can then assert that
+ * reading hostile bytes never asked for more than the bytes could justify.
+ */
+void *__real_malloc (size_t size);
+void *__real_calloc (size_t n, size_t size);
+void *__real_realloc (void *p, size_t size);
+void *__real_aligned_alloc (size_t alignment, size_t size);
+void *__wrap_malloc (size_t size);
+void *__wrap_calloc (size_t n, size_t size);
+void *__wrap_realloc (void *p, size_t size);
+void *__wrap_aligned_alloc (size_t alignment, size_t size);
+
+static size_t largest_request;
+
+static void
+note (size_t size)
+{
+  if (size > largest_request)
+    largest_request = size;
+}
+
+void *__wrap_malloc (size_t size) { note (size); return __real_malloc (size); }
+void *__wrap_realloc (void *p, size_t size) { note (size); return __real_realloc (p, size); }
+void *__wrap_aligned_alloc (size_t alignment, size_t size)
+{
+  note (size);
+  return __real_aligned_alloc (alignment, size);
+}
+void *__wrap_calloc (size_t n, size_t size)
+{
+  note (size != 0 && n > SIZE_MAX / size ? SIZE_MAX : n * size);
+  return __real_calloc (n, size);
+}
+
+/* The parsed spec the reader keeps while it checks the bytes is a fixed
+ * ~24 KiB; anything else must be paid for by the bytes themselves. */
+#define FIXED_ALLOWANCE ((size_t) 64 * 1024)
+
 static const char *const shape_names[] = { "circle", "square", "triangle" };
 
 static CvNet *
@@ -53,7 +94,10 @@ test_round_trip (void **state)
   CvNet *back = NULL;
   CvModelInfo info;
   CvError err;
+  largest_request = 0;
   assert_int_equal (cv_model_from_bytes (bytes, len, &back, &info, &err), CV_OK);
+  assert_true (largest_request <= len);   /* the arena: 9,571 floats */
+  assert_true (largest_request >= 9571 * sizeof (float));   /* the watch works */
   assert_string_equal (cv_net_spec (back), cv_net_spec (net));
   assert_memory_equal (cv_net_params (back), cv_net_params (net), sizeof (float) * 9571);
   assert_string_equal (info.spec, cv_arch_spec ("shapes"));
@@ -104,7 +148,9 @@ test_every_truncation (void **state)
       CvNet *back = (CvNet *) 0x1;
       CvModelInfo info;
       CvError err = { CV_OK, "" };
+      largest_request = 0;
       CvStatus status = cv_model_from_bytes (part, cut, &back, &info, &err);
+      assert_true (largest_request <= FIXED_ALLOWANCE);
       assert_int_not_equal (status, CV_OK);
       assert_int_equal (err.status, status);
       assert_true (status == CV_ERR_TRUNCATED || status == CV_ERR_CHECKSUM || status == CV_ERR_CORRUPT);
@@ -149,7 +195,9 @@ test_random_corruption (void **state)
       CvNet *back = NULL;
       CvModelInfo info;
       CvError err = { CV_OK, "" };
+      largest_request = 0;
       CvStatus status = cv_model_from_bytes (copy, len, &back, &info, &err);
+      assert_true (largest_request <= FIXED_ALLOWANCE);
       assert_int_not_equal (status, CV_OK);
       assert_null (back);
       assert_true (err.message[0] != '\0');
@@ -189,7 +237,9 @@ read_status (const Buf *b, CvError *err)
 {
   CvNet *net = NULL;
   CvModelInfo info;
+  largest_request = 0;
   CvStatus status = cv_model_from_bytes (b->b, b->len, &net, &info, err);
+  assert_true (largest_request <= FIXED_ALLOWANCE);
   assert_null (net);
   assert_int_equal (err->status, status);
   return status;
