@@ -42,6 +42,7 @@ struct _ConvolveWindow
   ConvolveModel        *model;
   GFile                *model_file;    /* NULL: the mode's built-in model */
   GtkFileChooserNative *chooser;
+  AdwToast             *last_toast;    /* weak */
   float                *gray;          /* (RASTER_SIZE, RASTER_SIZE) */
   float                *probs;         /* (n_classes) */
   float                *plain;         /* (input_size, input_size) */
@@ -63,6 +64,11 @@ toast (ConvolveWindow *self,
   AdwToast *t = adw_toast_new (markup);
 
   adw_toast_set_timeout (t, timeout);
+  /* The newest message replaces the one on screen instead of queueing
+   * behind it: "Opened" must not wait for an older error to time out. */
+  if (self->last_toast != NULL)
+    adw_toast_dismiss (self->last_toast);
+  g_set_weak_pointer (&self->last_toast, t);
   adw_toast_overlay_add_toast (self->toast_overlay, t);
 }
 
@@ -217,9 +223,37 @@ canvas_changed_cb (ConvolveWindow *self)
 static void
 mode_changed_cb (ConvolveWindow *self)
 {
+  g_autofree char *mode = g_settings_get_string (self->settings, "mode");
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "mode")),
+                             g_variant_new_string (mode));
   /* Choosing a mode means its shipped model, even after Open Model. */
   g_settings_set_string (self->settings, "last-model", "");
   load_builtin (self);
+}
+
+/* win.mode: like g_settings_create_action, except that choosing the mode
+ * already set still goes back to its shipped model after Open Model. */
+static void
+mode_change_state (GSimpleAction *action,
+                   GVariant      *value,
+                   gpointer       user_data)
+{
+  ConvolveWindow *self = user_data;
+  const char *mode = g_variant_get_string (value, NULL);
+  g_autofree char *current = g_settings_get_string (self->settings, "mode");
+
+  if (!g_str_equal (mode, "digits") && !g_str_equal (mode, "shapes"))
+    return;
+
+  g_simple_action_set_state (action, value);
+  if (!g_str_equal (mode, current))
+    g_settings_set_string (self->settings, "mode", mode);   /* → mode_changed_cb */
+  else if (self->model_file != NULL || self->model == NULL)
+    {
+      g_settings_set_string (self->settings, "last-model", "");
+      load_builtin (self);
+    }
 }
 
 static void
@@ -391,6 +425,7 @@ static const GActionEntry win_entries[] = {
   { .name = "brush-bigger", .activate = brush_bigger_action },
   { .name = "brush-smaller", .activate = brush_smaller_action },
   { .name = "open-model", .activate = open_model_action },
+  { .name = "mode", .parameter_type = "s", .state = "'digits'", .change_state = mode_change_state },
   { .name = "save-model", .activate = save_model_action },
 };
 
@@ -471,6 +506,7 @@ convolve_window_dispose (GObject *object)
   ConvolveWindow *self = CONVOLVE_WINDOW (object);
 
   g_clear_handle_id (&self->compact_idle_id, g_source_remove);
+  g_clear_weak_pointer (&self->last_toast);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -531,7 +567,6 @@ static void
 convolve_window_init (ConvolveWindow *self)
 {
   g_autoptr(GAction) eraser = NULL;
-  g_autoptr(GAction) mode = NULL;
   g_autoptr(GAction) normalized = NULL;
   g_autofree char *last = NULL;
   ConvolveStrokes *strokes;
@@ -551,8 +586,12 @@ convolve_window_init (ConvolveWindow *self)
                                    G_N_ELEMENTS (win_entries), self);
   eraser = G_ACTION (g_property_action_new ("eraser", self->canvas, "eraser"));
   g_action_map_add_action (G_ACTION_MAP (self), eraser);
-  mode = g_settings_create_action (self->settings, "mode");
-  g_action_map_add_action (G_ACTION_MAP (self), mode);
+  {
+    g_autofree char *mode = g_settings_get_string (self->settings, "mode");
+
+    g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "mode")),
+                               g_variant_new_string (mode));
+  }
   normalized = g_settings_create_action (self->settings, "show-normalized");
   g_action_map_add_action (G_ACTION_MAP (self), normalized);
 
