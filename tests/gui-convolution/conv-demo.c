@@ -18,6 +18,7 @@
 #include "convolve-conv-page.h"
 #include "convolve-conv-mini.h"
 #include "convolve-network-view.h"
+#include "convolve-conv-view.h"
 
 static char *png_path;
 static char *size_text = (char *) "1280x800";
@@ -66,6 +67,45 @@ trace_cb (GObject *page, GParamSpec *pspec, gpointer data)
   g_print ("%s %d\n", g_str_equal (pspec->name, "playing") ? "playing" : "position",
            g_str_equal (pspec->name, "playing") ? playing : pos);
   fflush (stdout);
+}
+
+static void
+edited_cb (GtkWidget *view, gpointer data)
+{
+  const ConvolveConvLesson *lesson = convolve_conv_view_get_lesson (CONVOLVE_CONV_VIEW (view));
+  const float *x = convolve_conv_lesson_get_input (lesson);
+  const float *k = convolve_conv_lesson_get_kernel (lesson);
+  float sum = 0.0f;
+
+  for (int i = 0; i < 64; i++)
+    sum += x[i];
+  g_print ("edited input-sum %.2f kernel-centre %.2f\n", sum, k[4]);
+  fflush (stdout);
+}
+
+/* Where the driver should click: window coordinates of a few cells. */
+static gboolean
+print_geometry_cb (gpointer data)
+{
+  GtkWidget *view = data;
+  ConvolveConvLesson *lesson = convolve_conv_view_get_lesson (CONVOLVE_CONV_VIEW (view));
+  ConvolveConvLayout l;
+  double x, y;
+
+  convolve_conv_layout_compute (lesson, gtk_widget_get_width (view), gtk_widget_get_height (view),
+                                FALSE, &l);
+  gtk_widget_translate_coordinates (view, GTK_WIDGET (gtk_widget_get_root (view)),
+                                    l.out_x + 3.5 * l.out_cell, l.out_y + 2.5 * l.out_cell, &x, &y);
+  g_print ("geometry output-2-3 %d %d\n", (int) x, (int) y);
+  gtk_widget_translate_coordinates (view, GTK_WIDGET (gtk_widget_get_root (view)),
+                                    l.k_x + 1.5 * l.k_cell, l.k_y + 1.5 * l.k_cell, &x, &y);
+  g_print ("geometry kernel-4 %d %d\n", (int) x, (int) y);
+  gtk_widget_translate_coordinates (view, GTK_WIDGET (gtk_widget_get_root (view)),
+                                    l.in_x + (l.pad_before + 0.5) * l.in_cell,
+                                    l.in_y + (l.pad_before + 0.5) * l.in_cell, &x, &y);
+  g_print ("geometry input-0-0 %d %d %d\n", (int) x, (int) y, (int) l.in_cell);
+  fflush (stdout);
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -166,6 +206,9 @@ main (int argc, char **argv)
         {
           g_signal_connect (child, "notify::position", G_CALLBACK (trace_cb), NULL);
           g_signal_connect (child, "notify::playing", G_CALLBACK (trace_cb), NULL);
+          g_signal_connect (convolve_conv_page_get_view (CONVOLVE_CONV_PAGE (child)), "changed",
+                            G_CALLBACK (edited_cb), NULL);
+          g_timeout_add (300, print_geometry_cb, convolve_conv_page_get_view (CONVOLVE_CONV_PAGE (child)));
         }
     }
   gtk_window_set_child (GTK_WINDOW (window), child);

@@ -924,6 +924,13 @@ convolve_conv_page_get_lesson (ConvolveConvPage *self)
   return page_lesson (self);
 }
 
+GtkWidget *
+convolve_conv_page_get_view (ConvolveConvPage *self)
+{
+  g_return_val_if_fail (CONVOLVE_IS_CONV_PAGE (self), NULL);
+  return self->view;
+}
+
 gboolean
 convolve_conv_page_get_playing (ConvolveConvPage *self)
 {

@@ -54,6 +54,9 @@ gboolean            convolve_conv_page_show_learned_kernel (ConvolveConvPage *se
 void                convolve_conv_page_load_from_mini     (ConvolveConvPage *self,
                                                            ConvolveConvMini *mini);
 const ConvolveConvLesson *convolve_conv_page_get_lesson   (ConvolveConvPage *self);
+/* The ConvolveConvView inside (for tests and for a window that wants to
+ * watch its ::changed). */
+GtkWidget          *convolve_conv_page_get_view           (ConvolveConvPage *self);
 gboolean            convolve_conv_page_get_playing        (ConvolveConvPage *self);
 void                convolve_conv_page_set_playing        (ConvolveConvPage *self,
                                                            gboolean          playing);
