@@ -5,7 +5,7 @@
  *   train-demo PAGE WIDTH HEIGHT OUT.png [STATE]
  *
  * PAGE: train | learn | classes. STATE for train: idle, finished (a shapes
- * run), diverged, paused. Run under Xvfb; ADW_DEBUG_COLOR_SCHEME=prefer-dark
+ * run), diverged, paused, scrolled; for learn: the lesson's number from 0. Run under Xvfb; ADW_DEBUG_COLOR_SCHEME=prefer-dark
  * for the dark style. */
 #include "config.h"
 
@@ -166,17 +166,9 @@ main (int argc, char **argv)
               }
         }
     }
-  else if (g_str_equal (what, "learn") && g_str_equal (state, "scrolled"))
-    {
-      for (GtkWidget *w = page; w != NULL; w = gtk_widget_get_first_child (w))
-        if (GTK_IS_SCROLLED_WINDOW (w))
-          {
-            GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (w));
-            gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) * 0.45);
-            break;
-          }
-    }
-  spin (200);
+  else if (g_str_equal (what, "learn"))
+    convolve_learn_page_show_lesson (CONVOLVE_LEARN_PAGE (page), (guint) atoi (state));
+  spin (700);
   save (window, window, out);
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;

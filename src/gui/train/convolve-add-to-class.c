@@ -138,7 +138,17 @@ rebuild (ConvolveAddToClassPopover *self)
     }
   gtk_widget_set_sensitive (self->new_entry, n < CONVOLVE_CLASS_STORE_MAX_CLASSES);
   gtk_widget_set_sensitive (self->new_button, n < CONVOLVE_CLASS_STORE_MAX_CLASSES);
-  forward_warnings (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    forward_warnings (self);
+}
+
+/* Problems found while loading are reported when the popover first
+ * shows, once the window listens to ::message. */
+static void
+convolve_add_to_class_popover_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (convolve_add_to_class_popover_parent_class)->map (widget);
+  forward_warnings (CONVOLVE_ADD_TO_CLASS_POPOVER (widget));
 }
 
 static void
@@ -174,9 +184,11 @@ static void
 convolve_add_to_class_popover_class_init (ConvolveAddToClassPopoverClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = convolve_add_to_class_popover_dispose;
   object_class->finalize = convolve_add_to_class_popover_finalize;
+  widget_class->map = convolve_add_to_class_popover_map;
 
   /**
    * ConvolveAddToClassPopover::sample-added:

@@ -14,8 +14,9 @@ G_BEGIN_DECLS
  * it the current drawing with convolve_add_to_class_popover_set_drawing().
  *
  * ::sample-added (class_index) after a drawing was stored — the window may
- * clear the canvas; ::message (text) for a toast (the store's warnings,
- * e.g. a damaged sample skipped at load, and errors).
+ * clear the canvas; ::message (text) for a toast: "Added to …", and the
+ * store's warnings (e.g. a damaged sample skipped at load), reported when
+ * the popover is shown.
  */
 
 #define CONVOLVE_TYPE_ADD_TO_CLASS_POPOVER (convolve_add_to_class_popover_get_type ())

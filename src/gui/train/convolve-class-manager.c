@@ -9,7 +9,7 @@
 #include "convolve-image-grid.h"
 #include "convolve-train-style.h"
 
-#define THUMB_SIZE 56
+#define THUMB_SIZE 80
 
 struct _ConvolveClassManager
 {

@@ -159,7 +159,7 @@ struct _ConvolveLearnPage
   /* children */
   GtkWidget *paned;
   GtkWidget *stack;
-  GtkWidget *sidebar;
+  GtkWidget *sidebar;     /* GtkListBox, one row per lesson */
 };
 
 G_DEFINE_FINAL_TYPE (ConvolveLearnPage, convolve_learn_page, GTK_TYPE_WIDGET)
@@ -287,7 +287,14 @@ build_lesson (ConvolveLearnPage *self,
 
   nav = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   gtk_widget_set_margin_top (nav, 12);
-  button = gtk_button_new_with_label (_(lesson->try_label));
+  button = gtk_button_new ();
+  {
+    GtkWidget *label = gtk_label_new (_(lesson->try_label));
+    gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+    gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+    gtk_button_set_child (GTK_BUTTON (button), label);
+  }
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   /* Translators: the accessible name of a lesson's "Try it" button */
   gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Try it"),
@@ -341,7 +348,21 @@ visible_child_cb (GtkStack          *stack,
                   GParamSpec        *pspec,
                   ConvolveLearnPage *self)
 {
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->sidebar),
+                                                      (int) convolve_learn_page_get_lesson (self));
+
+  if (row != NULL && gtk_list_box_get_selected_row (GTK_LIST_BOX (self->sidebar)) != row)
+    gtk_list_box_select_row (GTK_LIST_BOX (self->sidebar), row);
   update_nav (self);
+}
+
+static void
+row_selected_cb (GtkListBox        *list,
+                 GtkListBoxRow     *row,
+                 ConvolveLearnPage *self)
+{
+  if (row != NULL)
+    convolve_learn_page_show_lesson (self, (guint) gtk_list_box_row_get_index (row));
 }
 
 static void
@@ -410,6 +431,7 @@ convolve_learn_page_init (ConvolveLearnPage *self)
   convolve_train_style_ensure ();
 
   self->stack = gtk_stack_new ();
+  gtk_stack_set_hhomogeneous (GTK_STACK (self->stack), FALSE);
   gtk_stack_set_transition_type (GTK_STACK (self->stack), GTK_STACK_TRANSITION_TYPE_CROSSFADE);
   gtk_widget_set_hexpand (self->stack, TRUE);
   for (guint i = 0; i < G_N_ELEMENTS (lessons); i++)
@@ -420,13 +442,27 @@ convolve_learn_page_init (ConvolveLearnPage *self)
     }
   g_signal_connect (self->stack, "notify::visible-child", G_CALLBACK (visible_child_cb), self);
 
-  self->sidebar = gtk_stack_sidebar_new ();
-  gtk_stack_sidebar_set_stack (GTK_STACK_SIDEBAR (self->sidebar), GTK_STACK (self->stack));
+  /* The list of lessons; titles wrap, so the list stays narrow. */
+  self->sidebar = gtk_list_box_new ();
+  gtk_widget_add_css_class (self->sidebar, "navigation-sidebar");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->sidebar),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Lessons"),
                                   -1);
-  sidebar_scroller = self->sidebar;
-  gtk_widget_set_size_request (sidebar_scroller, 220, -1);
+  for (guint i = 0; i < G_N_ELEMENTS (lessons); i++)
+    {
+      GtkWidget *label = gtk_label_new (_(lessons[i].title));
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+      gtk_widget_add_css_class (label, "convolve-lesson-title");
+      gtk_list_box_append (GTK_LIST_BOX (self->sidebar), label);
+    }
+  g_signal_connect (self->sidebar, "row-selected", G_CALLBACK (row_selected_cb), self);
+  gtk_list_box_select_row (GTK_LIST_BOX (self->sidebar),
+                           gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->sidebar), 0));
+  sidebar_scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (sidebar_scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (sidebar_scroller), self->sidebar);
+  gtk_widget_set_size_request (sidebar_scroller, 200, -1);
 
   self->paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
   gtk_paned_set_start_child (GTK_PANED (self->paned), sidebar_scroller);
@@ -434,7 +470,7 @@ convolve_learn_page_init (ConvolveLearnPage *self)
   gtk_paned_set_resize_start_child (GTK_PANED (self->paned), FALSE);
   gtk_paned_set_shrink_start_child (GTK_PANED (self->paned), FALSE);
   gtk_paned_set_shrink_end_child (GTK_PANED (self->paned), FALSE);
-  gtk_paned_set_position (GTK_PANED (self->paned), 260);
+  gtk_paned_set_position (GTK_PANED (self->paned), 250);
   gtk_widget_set_parent (self->paned, GTK_WIDGET (self));
   update_nav (self);
 }
