@@ -2,7 +2,9 @@
 /*
  * rob-save-loop PATH — saves model B, then A, then B, … over PATH with
  * convolve_model_save() until it is killed. The atomic-save test kills it
- * with SIGKILL at random moments and checks what is left on disk.
+ * with SIGKILL at random moments and checks what is left on disk. It says
+ * "ready" on stdout once the models are built, just before the first save,
+ * so the parent's random delay falls among saves, however slow the build.
  */
 #include <stdio.h>
 
@@ -23,6 +25,8 @@ main (int argc, char **argv)
   a = rob_make_model (1);
   b = rob_make_model (2);
   file = g_file_new_for_path (argv[1]);
+  fputs ("ready\n", stdout);
+  fflush (stdout);
 
   for (guint64 i = 0; ; i++)
     {

@@ -4,7 +4,9 @@
  * the new one, whole, never a mix or a stub.
  *
  * A child process (rob-save-loop) saves two different models in turn over
- * one path; the test kills it with SIGKILL after a random delay, 100 times,
+ * one path; the test kills it with SIGKILL after a random delay (from its
+ * "ready" to about four saves' time, measured, so the test means the same
+ * under a sanitizer or a loaded machine), 100 times,
  * and each time the file must be byte for byte model A or model B, and load.
  * Temporary files a killed save leaves beside the target are counted and
  * reported (they are harmless to the model, but a folder scanner must skip
@@ -12,6 +14,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <unistd.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <glib/gstdio.h>
@@ -72,6 +75,21 @@ remove_dir (const char *dir_path)
   g_rmdir (dir_path);
 }
 
+/* Blocks until the child writes its "ready" line (or exits). */
+static void
+wait_ready (int fd)
+{
+  char c = 0;
+
+  while (c != '\n')
+    {
+      ssize_t r = read (fd, &c, 1);
+      if (r < 0 && errno == EINTR)
+        continue;
+      assert_true (r == 1);
+    }
+}
+
 static void
 test_kill_during_save (void **state)
 {
@@ -86,10 +104,13 @@ test_kill_during_save (void **state)
   g_autofree char *b_sum = sha256_of_bytes (b_bytes);
   g_autoptr(GRand) rand = g_rand_new_with_seed (20261125);
   int saw_a = 0, saw_b = 0, leftovers = 0;
+  gint64 t0, save_us;
 
   assert_non_null (dir);
   assert_string_not_equal (a_sum, b_sum);
+  t0 = g_get_monotonic_time ();
   assert_true (convolve_model_save (a, file, NULL));
+  save_us = MAX (g_get_monotonic_time () - t0, 1000);
 
   for (int i = 0; i < KILLS; i++)
     {
@@ -98,17 +119,18 @@ test_kill_during_save (void **state)
       g_autoptr(ConvolveModel) loaded = NULL;
       g_autofree char *sum = NULL;
       GPid pid;
-      int status = 0;
+      int status = 0, out_fd = -1;
       gsize len = 0;
 
-      assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                                  NULL, NULL, &pid, &error));
-      /* A few ms to start and build two models, then several saves a
-       * few ms each: delays up to 120 ms land anywhere in that. */
-      g_usleep (g_rand_int_range (rand, 0, 120000));
+      assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                             NULL, NULL, &pid, NULL, &out_fd, NULL, &error));
+      wait_ready (out_fd);
+      /* Anywhere in its first four saves or so. */
+      g_usleep (g_rand_int_range (rand, 0, (gint32) MIN (4 * save_us, G_MAXINT32)));
       assert_int_equal (kill (pid, SIGKILL), 0);
       assert_int_equal (waitpid (pid, &status, 0), pid);
       g_spawn_close_pid (pid);
+      close (out_fd);
       /* Killed, not exited on its own with an error. */
       assert_true (WIFSIGNALED (status));
 
@@ -128,6 +150,7 @@ test_kill_during_save (void **state)
     }
 
   leftovers = count_leftovers (dir, "model.cvm");
+  print_message ("one save takes %.1f ms here\n", save_us / 1000.0);
   print_message ("%d kills: %d left model A, %d left model B; %d temporary file(s) left "
                  "beside the model\n", KILLS, saw_a, saw_b, leftovers);
   /* The child did write: both versions were seen. */
