@@ -137,41 +137,55 @@ pack_b (float *pb, int trans, const float *b, int ldb, int p0, int kb, int j0, i
  * read A[r, p] = x[rows[r] + cols[p]] in place.
  */
 
+/* The portable kernels work on 6 × 8 halves of the tile: 48 accumulators
+ * fit the 16 vector registers of SSE2 or NEON, 96 would spill. */
 static void
 kernel_c (int kb, const float *pa, const float *pb, int ldb, float *c, int ldc, int m, int n)
 {
-  float acc[MR][NR];
-  const int w = n <= 8 ? 8 : NR;
-  memset (acc, 0, sizeof acc);
-  for (int p = 0; p < kb; p++)
-    for (int r = 0; r < MR; r++)
-      {
-        float av = pa[p * MR + r];
+  for (int half = 0; half < n; half += 8)
+    {
+      float acc[MR][8];
+      memset (acc, 0, sizeof acc);
+      for (int p = 0; p < kb; p++)
+        {
+          const float *bp = pb + (size_t) p * ldb + half;
+          for (int r = 0; r < MR; r++)
+            {
+              float av = pa[p * MR + r];
+              for (int col = 0; col < 8; col++)
+                acc[r][col] += av * bp[col];
+            }
+        }
+      int w = n - half < 8 ? n - half : 8;
+      for (int r = 0; r < m; r++)
         for (int col = 0; col < w; col++)
-          acc[r][col] += av * pb[(size_t) p * ldb + col];
-      }
-  for (int r = 0; r < m; r++)
-    for (int col = 0; col < n; col++)
-      c[(size_t) r * ldc + col] += acc[r][col];
+          c[(size_t) r * ldc + half + col] += acc[r][col];
+    }
 }
 
 static void
 gather_c (int kb, const float *x, const ptrdiff_t *rows, const ptrdiff_t *cols,
           const float *pb, int ldb, float *c, int ldc, int m, int n)
 {
-  float acc[MR][NR];
-  const int w = n <= 8 ? 8 : NR;
-  memset (acc, 0, sizeof acc);
-  for (int p = 0; p < kb; p++)
-    for (int r = 0; r < MR; r++)
-      {
-        float av = x[rows[r] + cols[p]];
+  for (int half = 0; half < n; half += 8)
+    {
+      float acc[MR][8];
+      memset (acc, 0, sizeof acc);
+      for (int p = 0; p < kb; p++)
+        {
+          const float *bp = pb + (size_t) p * ldb + half;
+          for (int r = 0; r < MR; r++)
+            {
+              float av = x[rows[r] + cols[p]];
+              for (int col = 0; col < 8; col++)
+                acc[r][col] += av * bp[col];
+            }
+        }
+      int w = n - half < 8 ? n - half : 8;
+      for (int r = 0; r < m; r++)
         for (int col = 0; col < w; col++)
-          acc[r][col] += av * pb[(size_t) p * ldb + col];
-      }
-  for (int r = 0; r < m; r++)
-    for (int col = 0; col < n; col++)
-      c[(size_t) r * ldc + col] += acc[r][col];
+          c[(size_t) r * ldc + half + col] += acc[r][col];
+    }
 }
 
 #if defined(__x86_64__)

@@ -2,7 +2,7 @@
 /*
  * bench-engine.c — how fast the engine trains and predicts (not a test).
  *
- *   engine-bench [seconds-per-measure]
+ *   engine-bench [seconds-per-measure] [path]
  *
  * Trains each built-in architecture at batch 32 on random inputs for about
  * the given CPU time (default 1 s) and prints samples per CPU-second, then
@@ -88,6 +88,8 @@ int
 main (int argc, char **argv)
 {
   double seconds = argc > 1 ? atof (argv[1]) : 1.0;
+  if (argc > 2)   /* 0 reference, 1 portable C, 2 AVX2+FMA */
+    cv_kernels_force (atoi (argv[2]));
   const char *paths[] = { "reference", "blocked C", "AVX2+FMA", "AVX-512" };
   int path = cv_kernels_path ();
   printf ("kernel path: %s\n", path >= 0 && path < 4 ? paths[path] : "?");
