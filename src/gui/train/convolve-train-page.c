@@ -1126,6 +1126,7 @@ static GtkWidget *
 action_button (const char *label,
                const char *icon_name,
                const char *action,
+               const char *tooltip,
                GtkWidget **content_out)
 {
   GtkWidget *button = gtk_button_new ();
@@ -1136,9 +1137,16 @@ action_button (const char *label,
   adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (content), TRUE);
   gtk_button_set_child (GTK_BUTTON (button), content);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
+  if (tooltip != NULL)
+    gtk_widget_set_tooltip_text (button, tooltip);
+  {
+    /* The accessible name without the mnemonic's underscore: "Start". */
+    g_auto(GStrv) parts = g_strsplit (label, "_", -1);
+    g_autofree char *plain = g_strjoinv ("", parts);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, plain,
+                                    -1);
+  }
   if (content_out != NULL)
     *content_out = content;
   return button;
@@ -1295,15 +1303,19 @@ build_training (ConvolveTrainPage *self)
 
   /* Controls and state */
   controls = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  button = action_button (_("_Start"), "media-playback-start-symbolic", "train.start", NULL);
+  button = action_button (_("_Start"), "media-playback-start-symbolic", "train.start",
+                          _("Start training from fresh weights (F5)"), NULL);
   gtk_widget_add_css_class (button, "suggested-action");
   gtk_box_append (GTK_BOX (controls), button);
-  button = action_button (_("_Pause"), "media-playback-pause-symbolic", "train.pause", &self->pause_content);
+  button = action_button (_("_Pause"), "media-playback-pause-symbolic", "train.pause",
+                          _("Pause or resume (F6)"), &self->pause_content);
   gtk_box_append (GTK_BOX (controls), button);
   gtk_box_append (GTK_BOX (controls),
-                  action_button (_("Ste_p"), "go-next-symbolic", "train.step", NULL));
+                  action_button (_("Ste_p"), "go-next-symbolic", "train.step",
+                                 _("Learn from one batch, then wait (F7)"), NULL));
   gtk_box_append (GTK_BOX (controls),
-                  action_button (_("S_top"), "media-playback-stop-symbolic", "train.stop", NULL));
+                  action_button (_("S_top"), "media-playback-stop-symbolic", "train.stop",
+                                 _("Stop training (F8)"), NULL));
   gtk_box_append (GTK_BOX (column), controls);
 
   /* The state in one large word, then how far the run has got. */
@@ -1436,11 +1448,12 @@ build_training (ConvolveTrainPage *self)
                                   -1);
   gtk_box_append (GTK_BOX (self->results_box), self->cell_grid);
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  button = action_button (_("_Use This Model"), "document-send-symbolic", "train.use-model", NULL);
+  button = action_button (_("_Use This Model"), "document-send-symbolic", "train.use-model",
+                           _("Recognise drawings on the Draw page with this network"), NULL);
   gtk_widget_add_css_class (button, "suggested-action");
   gtk_box_append (GTK_BOX (box), button);
   gtk_box_append (GTK_BOX (box),
-                  action_button (_("_Save Model…"), "document-save-symbolic", "train.save", NULL));
+                  action_button (_("_Save Model…"), "document-save-symbolic", "train.save", NULL, NULL));
   gtk_box_append (GTK_BOX (self->results_box), box);
   gtk_widget_set_visible (self->results_box, FALSE);
   gtk_box_append (GTK_BOX (column), self->results_box);
@@ -1514,6 +1527,13 @@ convolve_train_page_class_init (ConvolveTrainPageClass *klass)
   gtk_widget_class_install_action (widget_class, "train.use-model", NULL, use_model_action);
   gtk_widget_class_install_action (widget_class, "train.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "train.lower-rate", NULL, lower_rate_action);
+
+  /* Keys a teacher can reach without looking, whatever has the focus on
+   * the page: F5 start, F6 pause or resume, F7 one batch, F8 stop. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "train.start", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "train.pause", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F7, 0, "train.step", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "train.stop", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "convolve-train-page");
