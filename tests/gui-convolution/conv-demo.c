@@ -92,6 +92,9 @@ print_geometry_cb (gpointer data)
   ConvolveConvLayout l;
   double x, y;
 
+  /* Not laid out yet (a slow start, under a sanitizer): ask again. */
+  if (gtk_widget_get_width (view) < 300 || !gtk_widget_get_mapped (view))
+    return G_SOURCE_CONTINUE;
   convolve_conv_layout_compute (lesson, gtk_widget_get_width (view), gtk_widget_get_height (view),
                                 FALSE, &l);
   gtk_widget_translate_coordinates (view, GTK_WIDGET (gtk_widget_get_root (view)),

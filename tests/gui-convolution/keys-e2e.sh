@@ -20,7 +20,7 @@ fail () {
 }
 
 wid=""
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
   wid=$(xdotool search --onlyvisible --name '^Convolution demo$' 2>/dev/null | head -n 1)
   [ -n "$wid" ] && grep -q '^geometry input' "$trace" && break
   sleep 0.05
