@@ -319,6 +319,11 @@ void cv_model_info_clear (CvModelInfo *info);
  * then a CRC-32 of everything before it. The reader checks every length
  * against the bytes that remain before it allocates anything.
  */
+/* cv_model_to_bytes writes the net's own canonical spec (info->spec is not
+ * read); info may be NULL, giving class names "0", "1", … and the input
+ * spec { 0, 0, 0, 0.0, 1.0 }. Class names must be at most 256 bytes. The
+ * reader fills info with copies (free with cv_model_info_clear); names are
+ * checked to be UTF-8. Either output may be NULL. */
 CvStatus cv_model_to_bytes   (const CvNet *net, const CvModelInfo *info,
                               uint8_t **bytes, size_t *len);  /* free() the bytes */
 CvStatus cv_model_from_bytes (const uint8_t *bytes, size_t len,

@@ -183,6 +183,45 @@ f32_at (const uint8_t *b)
   return f;
 }
 
+/* Well-formed UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF. */
+static int
+valid_utf8 (const uint8_t *p, size_t len)
+{
+  size_t i = 0;
+  while (i < len)
+    {
+      uint8_t b = p[i];
+      size_t extra;
+      uint32_t cp;
+      if (b < 0x80)
+        {
+          i++;
+          continue;
+        }
+      else if (b >= 0xc2 && b <= 0xdf)
+        extra = 1, cp = b & 0x1f;
+      else if (b >= 0xe0 && b <= 0xef)
+        extra = 2, cp = b & 0x0f;
+      else if (b >= 0xf0 && b <= 0xf4)
+        extra = 3, cp = b & 0x07;
+      else
+        return 0;
+      if (len - i - 1 < extra)
+        return 0;
+      for (size_t k = 1; k <= extra; k++)
+        {
+          if ((p[i + k] & 0xc0) != 0x80)
+            return 0;
+          cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+      if ((extra == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
+          || (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+      i += extra + 1;
+    }
+  return 1;
+}
+
 /* Where the variable-length sections are, once validated. */
 typedef struct {
   size_t      spec_at, spec_len;
@@ -261,6 +300,8 @@ check_layout (const uint8_t *bytes, size_t len, Layout *lay, CvSpec *spec, CvErr
       for (size_t i = 0; i < v; i++)
         if (bytes[r.at + i] == 0)
           return cv_error_set (err, CV_ERR_CORRUPT, "Class name %u contains a NUL byte.", c);
+      if (!valid_utf8 (bytes + r.at, v))
+        return cv_error_set (err, CV_ERR_CORRUPT, "Class name %u is not valid UTF-8.", c);
       r.at += v;
     }
 

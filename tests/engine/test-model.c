@@ -49,7 +49,7 @@ void *__wrap_calloc (size_t n, size_t size)
  * ~24 KiB; anything else must be paid for by the bytes themselves. */
 #define FIXED_ALLOWANCE ((size_t) 64 * 1024)
 
-static const char *const shape_names[] = { "circle", "square", "triangle" };
+static const char *const shape_names[] = { "circle", "square", "tri\xc3\xa1ngulo" };
 
 static CvNet *
 make_net (uint64_t seed)
@@ -313,6 +313,17 @@ test_huge_counts (void **state)
   put32 (&b, 0);
   put32 (&b, 0);
   assert_int_equal (read_status (&b, &err), CV_ERR_CORRUPT);
+
+  /* A name that is not UTF-8 (an overlong '/') is refused. */
+  header (&b, 1);
+  put32 (&b, (uint32_t) strlen (spec));
+  put (&b, spec, strlen (spec));
+  put32 (&b, 2);
+  put32 (&b, 2); put (&b, "\xc0\xaf", 2);
+  put32 (&b, 1); put (&b, "b", 1);
+  put32 (&b, 0);
+  assert_int_equal (read_status (&b, &err), CV_ERR_CORRUPT);
+  assert_non_null (strstr (err.message, "UTF-8"));
 
   header (&b, 1);
   put32 (&b, (uint32_t) strlen (spec));
