@@ -579,8 +579,17 @@ build_page (ConvolveConvPage *self)
   gtk_label_set_wrap (GTK_LABEL (self->explain_label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (self->explain_label), PANGO_WRAP_WORD_CHAR);
   gtk_widget_add_css_class (self->explain_label, "body");
+  /* A little larger than body text: it is read from the back of a class. */
+  {
+    PangoAttrList *attrs = pango_attr_list_new ();
+
+    pango_attr_list_insert (attrs, pango_attr_scale_new (1.15));
+    gtk_label_set_attributes (GTK_LABEL (self->explain_label), attrs);
+    gtk_label_set_attributes (GTK_LABEL (self->formula_label), attrs);
+    pango_attr_list_unref (attrs);
+  }
   /* Room for three lines, so the grids do not jump as the text changes. */
-  gtk_widget_set_size_request (self->explain_label, -1, 66);
+  gtk_widget_set_size_request (self->explain_label, -1, 72);
   gtk_box_append (GTK_BOX (info), self->formula_label);
   gtk_box_append (GTK_BOX (info), self->explain_label);
   gtk_widget_set_parent (info, GTK_WIDGET (self));
