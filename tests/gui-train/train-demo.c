@@ -4,6 +4,8 @@
  *
  *   train-demo PAGE WIDTH HEIGHT OUT.png [STATE]
  *
+ * OUT.png "-" keeps the window up (for the AT-SPI test) until it closes.
+ *
  * PAGE: train | learn | classes. STATE for train: idle, finished (a shapes
  * run), diverged, paused, scrolled; for learn: the lesson's number from 0. Run under Xvfb; ADW_DEBUG_COLOR_SCHEME=prefer-dark
  * for the dark style. */
@@ -168,6 +170,15 @@ main (int argc, char **argv)
     }
   else if (g_str_equal (what, "learn"))
     convolve_learn_page_show_lesson (CONVOLVE_LEARN_PAGE (page), (guint) atoi (state));
+  if (g_str_equal (out, "-"))
+    {
+      /* Serve: stay up for an end-to-end driver until the window closes. */
+      gboolean closed = FALSE;
+      g_signal_connect_swapped (window, "destroy", G_CALLBACK (timeout_cb), &closed);
+      while (!closed)
+        g_main_context_iteration (NULL, TRUE);
+      return 0;
+    }
   spin (700);
   save (window, window, out);
   gtk_window_destroy (GTK_WINDOW (window));

@@ -1139,14 +1139,8 @@ action_button (const char *label,
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
   if (tooltip != NULL)
     gtk_widget_set_tooltip_text (button, tooltip);
-  {
-    /* The accessible name without the mnemonic's underscore: "Start". */
-    g_auto(GStrv) parts = g_strsplit (label, "_", -1);
-    g_autofree char *plain = g_strjoinv ("", parts);
-    gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                    GTK_ACCESSIBLE_PROPERTY_LABEL, plain,
-                                    -1);
-  }
+  /* AdwButtonContent labels the button ("Start"): a label of our own
+   * would be read twice. */
   if (content_out != NULL)
     *content_out = content;
   return button;
@@ -1169,9 +1163,7 @@ spin_row (const char *title,
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), digits);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                  -1);
+  /* The row names its activatable widget (labelled-by the title). */
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
   *spin_out = spin;
@@ -1206,9 +1198,6 @@ build_settings (ConvolveTrainPage *self)
       if (i > 0)
         gtk_check_button_set_group (GTK_CHECK_BUTTON (self->dataset_checks[i]),
                                     GTK_CHECK_BUTTON (self->dataset_checks[0]));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->dataset_checks[i]),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _(datasets[i].title),
-                                      -1);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(datasets[i].title));
       if (datasets[i].subtitle != NULL)
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(datasets[i].subtitle));
@@ -1261,9 +1250,6 @@ build_settings (ConvolveTrainPage *self)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Turn, shift and resize pictures a little each time"));
   self->augment_switch = gtk_switch_new ();
   gtk_widget_set_valign (self->augment_switch, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->augment_switch),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Augmentation"),
-                                  -1);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->augment_switch);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), self->augment_switch);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
