@@ -313,7 +313,7 @@ test_confusion_draw (void **state)
   /* The corner of a diagonal cell is bluish green, of a mistake cell
    * vermillion, of an empty cell nearly white. */
   {
-    double header = MIN (300 * 0.3, 120.0), cell = (300 - header) / 3;
+    double header = MIN (300 * 0.22, 110.0), cell = (300 - header) / 3;
     pixel_at (surface, (int) (header + 4), (int) (header + 4), &r, &g, &b);
     assert_true (g > r && g > 100);
     pixel_at (surface, (int) (header + 2 * cell + 4), (int) (header + cell + 4), &r, &g, &b);

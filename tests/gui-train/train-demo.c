@@ -11,6 +11,7 @@
  * for the dark style. */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <adwaita.h>
 
@@ -123,6 +124,8 @@ main (int argc, char **argv)
     page = convolve_train_page_new ();
   else if (g_str_equal (what, "learn"))
     page = convolve_learn_page_new ();
+  else if (g_str_equal (what, "popover"))
+    page = gtk_menu_button_new ();
   else
     page = convolve_class_manager_new (demo_store ());
   gtk_window_set_child (GTK_WINDOW (window), page);
@@ -138,6 +141,24 @@ main (int argc, char **argv)
           gtk_widget_activate_action (page, "train.start", NULL);
           wait_for_state (trainer, CONVOLVE_TRAINER_STATE_FINISHED);
           convolve_train_page_show_cell (CONVOLVE_TRAIN_PAGE (page), 0, 0);
+        }
+      else if (g_str_equal (state, "digits"))
+        {
+          /* Two quick epochs: enough to fill a 10-class matrix. */
+          convolve_train_page_apply_preset (CONVOLVE_TRAIN_PAGE (page), "digits");
+          convolve_train_page_set_epochs (CONVOLVE_TRAIN_PAGE (page), 2);
+          gtk_widget_activate_action (page, "train.start", NULL);
+          wait_for_state (trainer, CONVOLVE_TRAINER_STATE_FINISHED);
+          convolve_train_page_show_cell (CONVOLVE_TRAIN_PAGE (page), 4, 9);
+          spin (100);
+          for (GtkWidget *w = page; w != NULL; w = gtk_widget_get_first_child (w))
+            if (GTK_IS_SCROLLED_WINDOW (w))
+              {
+                GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (w));
+                gtk_test_widget_wait_for_draw (window);
+                gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+                break;
+              }
         }
       else if (g_str_equal (state, "diverged"))
         {
@@ -170,6 +191,40 @@ main (int argc, char **argv)
     }
   else if (g_str_equal (what, "learn"))
     convolve_learn_page_show_lesson (CONVOLVE_LEARN_PAGE (page), (guint) atoi (state));
+  if (g_str_equal (what, "popover"))
+    {
+      /* The popover is a surface of its own: render it alone. */
+      GtkWidget *popover = convolve_add_to_class_popover_new (demo_store ());
+      float img[64 * 64];
+
+      for (int y = 0; y < 64; y++)
+        for (int x = 0; x < 64; x++)
+          img[y * 64 + x] = fabs (hypot (x - 32, y - 32) - 20) < 3 ? 1.0f : 0.0f;
+      convolve_add_to_class_popover_set_drawing (CONVOLVE_ADD_TO_CLASS_POPOVER (popover), img, 64, 64);
+      gtk_menu_button_set_popover (GTK_MENU_BUTTON (page), popover);
+      gtk_widget_set_halign (page, GTK_ALIGN_CENTER);
+      gtk_widget_set_valign (page, GTK_ALIGN_START);
+      gtk_menu_button_popup (GTK_MENU_BUTTON (page));
+      spin (700);
+      gtk_test_widget_wait_for_draw (popover);
+      {
+        GdkPaintable *paintable = gtk_widget_paintable_new (popover);
+        GtkSnapshot *snapshot = gtk_snapshot_new ();
+        int w = gtk_widget_get_width (popover), h = gtk_widget_get_height (popover);
+        GskRenderNode *node;
+        GdkTexture *texture;
+
+        gdk_paintable_snapshot (paintable, snapshot, w, h);
+        node = gtk_snapshot_free_to_node (snapshot);
+        texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (popover)),
+                                               node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+        gdk_texture_save_to_png (texture, out);
+        g_object_unref (texture);
+        gsk_render_node_unref (node);
+        g_object_unref (paintable);
+      }
+      return 0;
+    }
   if (g_str_equal (out, "-"))
     {
       /* Serve: stay up for an end-to-end driver until the window closes. */

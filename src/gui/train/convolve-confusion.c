@@ -42,7 +42,7 @@ layout_cells (int     n,
 {
   double side = MIN (width, height);
 
-  *header = MIN (side * 0.3, 120.0);
+  *header = MIN (side * 0.22, 110.0);
   *cell = n > 0 ? (side - *header) / n : 0.0;
 }
 
@@ -106,7 +106,7 @@ convolve_confusion_draw (cairo_t           *cr,
   cairo_save (cr);
   layout = pango_cairo_create_layout (cr);
   font = pango_font_description_from_string ("Sans");
-  pango_font_description_set_absolute_size (font, CLAMP (cell * 0.26, 9.0, 16.0) * PANGO_SCALE);
+  pango_font_description_set_absolute_size (font, CLAMP (cell * 0.34, 10.0, 16.0) * PANGO_SCALE);
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
   pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
@@ -247,6 +247,14 @@ convolve_confusion_snapshot (GtkWidget   *widget,
   cairo_destroy (cr);
 }
 
+static GtkSizeRequestMode
+convolve_confusion_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+/* A square: as wide as it may be (up to a comfortable size), and as high
+ * as it is wide, so the cells stay square and large enough to click. */
 static void
 convolve_confusion_measure (GtkWidget      *widget,
                             GtkOrientation  orientation,
@@ -257,9 +265,19 @@ convolve_confusion_measure (GtkWidget      *widget,
                             int            *natural_baseline)
 {
   ConvolveConfusion *self = CONVOLVE_CONFUSION (widget);
+  int min_side = self->n > 0 ? 100 + 26 * self->n : 0;
+  int nat_side = self->n > 0 ? MIN (130 + 56 * self->n, 640) : 0;
 
-  /* A fixed square: the cells stay large enough to read and to click. */
-  *minimum = *natural = self->n > 0 ? MIN (130 + 56 * self->n, 640) : 0;
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = min_side;
+      *natural = nat_side;
+    }
+  else if (for_size >= 0)
+    *minimum = *natural = CLAMP (for_size, min_side, nat_side);
+  else
+    /* GTK expects no width to need more height than this. */
+    *minimum = *natural = nat_side;
 }
 
 static void
@@ -282,6 +300,7 @@ convolve_confusion_class_init (ConvolveConfusionClass *klass)
   object_class->finalize = convolve_confusion_finalize;
   widget_class->snapshot = convolve_confusion_snapshot;
   widget_class->measure = convolve_confusion_measure;
+  widget_class->get_request_mode = convolve_confusion_get_request_mode;
 
   /**
    * ConvolveConfusion::cell-activated:

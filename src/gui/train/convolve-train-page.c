@@ -1409,7 +1409,8 @@ build_training (ConvolveTrainPage *self)
   gtk_label_set_xalign (GTK_LABEL (self->results_title), 0.0f);
   gtk_label_set_wrap (GTK_LABEL (self->results_title), TRUE);
   gtk_box_append (GTK_BOX (self->results_box), self->results_title);
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 24);
+  /* Matrix above the per-class list: both fit the narrowest window. */
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   self->confusion = convolve_confusion_new ();
   gtk_widget_set_halign (self->confusion, GTK_ALIGN_START);
   g_signal_connect (self->confusion, "cell-activated", G_CALLBACK (cell_activated_cb), self);
