@@ -13,7 +13,12 @@
  * Packing takes care of transposes and ragged edges (padded with zeros), so
  * one micro-kernel serves every case. The micro-kernel keeps its 6 × 16
  * tile of C in registers while it walks K: in portable C, or with AVX2+FMA
- * (12 ymm accumulators) when the CPU has them.
+ * (12 ymm accumulators) when the CPU has them. A B operand exactly 8 or 16
+ * wide is read in place, unpacked.
+ *
+ * cv_gather_gemm is the same with A never packed: its micro-kernels read
+ * A[r, p] = x[rows[r] + cols[p]] straight from memory, which is how Conv2D
+ * multiplies by its patch matrix without building it.
  *
  * Summation order is fixed by the blocking, so results are reproducible on
  * one machine and one path; the paths differ from each other (FMA rounds
@@ -24,7 +29,7 @@
 
 #include "cv-kernels.h"
 
-#define MR CV_GEMM_MR
+#define MR 6
 #define NR 16
 #define KC 256
 #define MC 96     /* multiple of MR: pa is 96 × 256 floats = 96 KiB */
@@ -371,22 +376,10 @@ b_in_place (int trans_b, int n)
   return !trans_b && (n == 8 || n == NR);
 }
 
-typedef struct {
-  int trans;
-  const float *a;
-  int lda;
-} MatrixA;
-
-static void
-pack_a_matrix (float *pa, const void *ctx, int i0, int mb, int p0, int kb)
-{
-  const MatrixA *A = ctx;
-  pack_a (pa, A->trans, A->a, A->lda, i0, mb, p0, kb);
-}
-
 int
-cv_gemm_driver (int path, int m, int n, int k, CvPackAFn pack_a_fn, const void *a_ctx,
-                int trans_b, const float *b, int ldb, float *c, int ldc, CvScratch *scratch)
+cv_sgemm (int path, int trans_a, int trans_b, int m, int n, int k,
+          const float *a, int lda, const float *b, int ldb,
+          float *c, int ldc, CvScratch *scratch)
 {
   if (m <= 0 || n <= 0 || k <= 0)
     return 0;
@@ -417,7 +410,7 @@ cv_gemm_driver (int path, int m, int n, int k, CvPackAFn pack_a_fn, const void *
           for (int i0 = 0; i0 < m; i0 += MC)
             {
               int mb = m - i0 < MC ? m - i0 : MC;
-              pack_a_fn (scratch->pa, a_ctx, i0, mb, p0, kb);
+              pack_a (scratch->pa, trans_a, a, lda, i0, mb, p0, kb);
               for (int js = 0; js < nb; js += NR)
                 for (int is = 0; is < mb; is += MR)
                   kernel (kb, scratch->pa + (size_t) is * kb, bp + (size_t) js * kb, ldbp,
@@ -429,14 +422,6 @@ cv_gemm_driver (int path, int m, int n, int k, CvPackAFn pack_a_fn, const void *
   return 0;
 }
 
-int
-cv_sgemm (int path, int trans_a, int trans_b, int m, int n, int k,
-          const float *a, int lda, const float *b, int ldb,
-          float *c, int ldc, CvScratch *scratch)
-{
-  MatrixA A = { trans_a, a, lda };
-  return cv_gemm_driver (path, m, n, k, pack_a_matrix, &A, trans_b, b, ldb, c, ldc, scratch);
-}
 
 int
 cv_gather_gemm (int path, int m, int n, int k, const float *x,

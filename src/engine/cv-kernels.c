@@ -85,7 +85,7 @@ fill_rows (float *restrict y, const float *restrict b, int rows, int cols)
       y[(size_t) r * cols + col] = b[col];
 }
 
-/* ----------------------------------------------------------------- im2col */
+/* ------------------------------------------------- col2im (strides > 1) */
 
 /* Output positions handled per GEMM: enough rows to keep the micro-kernel
  * busy, few enough that the chunk (rows × k·k·c) stays in L2. */

@@ -83,12 +83,12 @@ CV_REF_DECLARE (double, cv_refd_)
 
 /* ------------------------------------------------------------ fast kernels
  *
- * The network calls these. Conv2D runs as im2col + SGEMM over chunks of
- * output positions; Dense is one SGEMM. The SGEMM packs its operands into
- * cache-sized panels and runs a 6×16 micro-kernel, in portable C or with
+ * The network calls these. Conv2D runs on a GEMM that reads image patches
+ * in place (cv_gather_gemm); Dense is one SGEMM. The GEMMs work on
+ * cache-sized panels with a 6×16 micro-kernel, in portable C or with
  * AVX2+FMA when the CPU has it (chosen at run time). Workspace lives in a
- * CvScratch that grows once and is reused, so no call allocates in the
- * steady state.
+ * CvScratch (and, per Conv2D layer, a CvConvCache) that grows once and is
+ * reused, so no call allocates in the steady state.
  */
 /* What a Conv2D reads its patches from (see cv-kernels.c): the padded input
  * and two index tables. A layer that keeps its own cache lets backward reuse
@@ -136,18 +136,6 @@ int  cv_kernels_best_path (void);
 int cv_sgemm (int path, int trans_a, int trans_b, int m, int n, int k,
               const float *a, int lda, const float *b, int ldb,
               float *c, int ldc, CvScratch *scratch);
-
-/* The micro-panel size of the SGEMM: packed A holds strips of CV_GEMM_MR
- * rows; for each k in the slice, CV_GEMM_MR consecutive values (zero past
- * the last row). A packer fills the panel for rows [i0, i0 + mb) and depth
- * [p0, p0 + kb) of op(A), so a caller can pack straight from its own data
- * (Conv2D packs image patches without an im2col copy). */
-#define CV_GEMM_MR 6
-typedef void (*CvPackAFn) (float *pa, const void *ctx, int i0, int mb, int p0, int kb);
-
-int cv_gemm_driver (int path, int m, int n, int k, CvPackAFn pack_a, const void *a_ctx,
-                    int trans_b, const float *b, int ldb, float *c, int ldc,
-                    CvScratch *scratch);
 
 /* C (m×n) += A · op(B) where A is gathered: A[i, p] = x[rows[i] + cols[p]].
  * Conv2D's patch matrix is such a matrix (rows: where each output
