@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 
 #include "convolve-chart.h"
 #include "convolve-train-page.h"
@@ -313,6 +314,73 @@ test_divergence (void **state)
   wait_for_state (trainer, CONVOLVE_TRAINER_STATE_CANCELLED);
 }
 
+/* "My classes": the store's drawings train a network with one output per
+ * class, with no validation set (every drawing is needed to learn). */
+static void
+test_my_classes (void **state)
+{
+  Fixture *f = *state;
+  ConvolveTrainPage *page = CONVOLVE_TRAIN_PAGE (f->page);
+  ConvolveTrainer *trainer = convolve_train_page_get_trainer (page);
+  g_autofree char *dir = g_dir_make_tmp ("convolve-page-classes-XXXXXX", NULL);
+  g_autoptr(ConvolveClassStore) store = convolve_class_store_new (dir);
+  const char *names[] = { "dot", "bar", "ring" };
+  float img[32 * 32];
+  const char *const *lines;
+
+  /* Not enough classes yet: the choice is refused. */
+  convolve_train_page_set_class_store (page, store);
+  assert_false (convolve_train_page_apply_preset (page, "my-classes"));
+
+  for (int c = 0; c < 3; c++)
+    {
+      assert_int_equal (convolve_class_store_add_class (store, names[c], NULL), c);
+      for (int i = 0; i < 2; i++)
+        {
+          for (int y = 0; y < 32; y++)
+            for (int x = 0; x < 32; x++)
+              {
+                double d = hypot (x - 16 - i, y - 16);
+                img[y * 32 + x] = c == 0 ? d < 5 : c == 1 ? (abs (x - 16) < 2 && abs (y - 16) < 12)
+                                                         : fabs (d - 10) < 2;
+              }
+          assert_true (convolve_class_store_add_sample (store, (guint) c, img, 32, 32, NULL));
+        }
+    }
+  assert_true (convolve_train_page_apply_preset (page, "my-classes"));
+  assert_int_equal (convolve_train_page_get_dataset (page), CONVOLVE_TRAIN_DATASET_MY_CLASSES);
+  assert_true (g_str_has_suffix (convolve_trainer_get_spec (trainer), " dense3 softmax"));
+  assert_null (convolve_trainer_get_validation (trainer));
+  assert_int_equal (convolve_trainer_get_dataset (trainer)->n, 6);
+
+  convolve_train_page_set_epochs (page, 3);
+  gtk_widget_activate_action (f->page, "train.start", NULL);
+  wait_for_state (trainer, CONVOLVE_TRAINER_STATE_FINISHED);
+  lines = convolve_train_page_get_log_lines (page);
+  assert_int_equal (g_strv_length ((char **) lines), 3);
+  assert_true (g_str_has_prefix (lines[2], "Epoch 3/3 · loss "));
+  assert_null (strstr (lines[2], "validation"));
+  assert_string_equal (convolve_model_get_class_name (convolve_trainer_get_model (trainer), 2), "ring");
+
+  /* Deleting a class while My classes is chosen falls back to Shapes when
+   * fewer than two remain. */
+  assert_true (convolve_class_store_delete_class (store, 2, NULL));
+  assert_true (convolve_class_store_delete_class (store, 1, NULL));
+  assert_int_equal (convolve_train_page_get_dataset (page), CONVOLVE_TRAIN_DATASET_SHAPES);
+  convolve_train_page_set_class_store (page, NULL);
+
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+    while ((name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_unlink (path);
+      }
+    g_rmdir (dir);
+  }
+}
+
 int
 main (void)
 {
@@ -321,6 +389,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_full_training, setup, teardown),
     cmocka_unit_test_setup_teardown (test_pause_step_stop, setup, teardown),
     cmocka_unit_test_setup_teardown (test_divergence, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_my_classes, setup, teardown),
   };
 
   if (!gtk_init_check ())
