@@ -72,6 +72,9 @@ draw_item (ConvolveImageGrid *self,
   double size = self->cell_size;
   double px = size / MAX (item->w, item->h);
   float max_abs = 1e-6f;
+  /* Okabe–Ito blue, or its sky-blue variant on a dark background. */
+  gboolean dark = 0.2126 * fg->red + 0.7152 * fg->green + 0.0722 * fg->blue > 0.5;
+  double neg_r = dark ? 0.337 : 0.0, neg_g = dark ? 0.706 : 0.447, neg_b = dark ? 0.914 : 0.698;
 
   /* The tile: a faint card, so an empty picture still shows its frame. */
   cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.08);
@@ -93,7 +96,7 @@ draw_item (ConvolveImageGrid *self,
             if (v >= 0)
               cairo_set_source_rgba (cr, 0.902, 0.624, 0.0, a);
             else
-              cairo_set_source_rgba (cr, 0.0, 0.447, 0.698, a);
+              cairo_set_source_rgba (cr, neg_r, neg_g, neg_b, a);
           }
         else
           cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, CLAMP (v, 0.0f, 1.0f));
