@@ -12,9 +12,10 @@ G_BEGIN_DECLS
  * button that emits ::try-it (page, preset); the window opens that page
  * with that preset. The pages and presets used:
  *
- *   "convolution" "vertical-edge" | "step" | "feature-maps"
- *   "draw"        "shapes" | "digits"
- *   "train"       "shapes" | "shapes-run" | "digits"  (see
+ *   "convolution" "vertical-edge" (a 3×3 vertical-edge kernel sliding over
+ *                 the 8×8 picture) | "step" (step through one sum)
+ *   "draw"        "shapes" (the Draw page with the shapes model)
+ *   "train"       "shapes" | "shapes-run" | "digits" (handed to
  *                 convolve_train_page_apply_preset)
  */
 
