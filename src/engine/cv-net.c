@@ -119,14 +119,15 @@ cv_net_clone (const CvNet *net)
   return copy;
 }
 
-const char *cv_net_spec (const CvNet *net) { return net->spec.canonical; }
-int cv_net_n_layers (const CvNet *net) { return net->n_layers; }
-CvShape cv_net_input_shape (const CvNet *net) { return net->spec.input; }
-int cv_net_n_classes (const CvNet *net) { return net->spec.n_classes; }
-size_t cv_net_n_params (const CvNet *net) { return net->spec.n_params; }
-float *cv_net_params (CvNet *net) { return net->params; }
-const float *cv_net_params_const (const CvNet *net) { return net->params; }
-float *cv_net_grads (CvNet *net) { return net->grads; }
+/* The getters accept NULL (and answer as for an empty network). */
+const char *cv_net_spec (const CvNet *net) { return net != NULL ? net->spec.canonical : ""; }
+int cv_net_n_layers (const CvNet *net) { return net != NULL ? net->n_layers : 0; }
+CvShape cv_net_input_shape (const CvNet *net) { return net != NULL ? net->spec.input : (CvShape) { 0, 0, 0 }; }
+int cv_net_n_classes (const CvNet *net) { return net != NULL ? net->spec.n_classes : 0; }
+size_t cv_net_n_params (const CvNet *net) { return net != NULL ? net->spec.n_params : 0; }
+float *cv_net_params (CvNet *net) { return net != NULL ? net->params : NULL; }
+const float *cv_net_params_const (const CvNet *net) { return net != NULL ? net->params : NULL; }
+float *cv_net_grads (CvNet *net) { return net != NULL ? net->grads : NULL; }
 
 const CvLayerInfo *
 cv_net_layer (const CvNet *net, int index)
@@ -139,6 +140,8 @@ cv_net_layer (const CvNet *net, int index)
 void
 cv_net_zero_grads (CvNet *net)
 {
+  if (net == NULL)
+    return;
   memset (net->grads, 0, sizeof (float) * net->spec.n_params);
 }
 
@@ -156,6 +159,8 @@ cv_net_copy_params (CvNet *dst, const CvNet *src)
 void
 cv_net_init (CvNet *net, CvRng *rng)
 {
+  if (net == NULL || rng == NULL)
+    return;
   for (int i = 0; i < net->n_layers; i++)
     {
       const CvLayerInfo *L = &net->layers[i];

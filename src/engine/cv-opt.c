@@ -107,6 +107,8 @@ adam_loop (float *restrict params, float *restrict m1, float *restrict m2,
 void
 cv_opt_step (CvOptimizer *opt, float *params, const float *grads)
 {
+  if (opt == NULL || params == NULL || grads == NULL)
+    return;
   const float lr = opt->cfg.lr;
   const float wd = opt->cfg.weight_decay;
 

@@ -95,13 +95,23 @@ cv_train_new (CvNet *net, const CvTrainConfig *cfg, const float *x,
   return CV_OK;
 }
 
-void cv_train_set_lr (CvTrain *train, float lr) { cv_opt_set_lr (train->opt, lr); train->cfg.opt.lr = lr; }
-float cv_train_get_lr (const CvTrain *train) { return train->cfg.opt.lr; }
-int cv_train_epoch_index (const CvTrain *train) { return train->epoch; }
+void
+cv_train_set_lr (CvTrain *train, float lr)
+{
+  if (train == NULL)
+    return;
+  cv_opt_set_lr (train->opt, lr);
+  train->cfg.opt.lr = lr;
+}
+
+float cv_train_get_lr (const CvTrain *train) { return train != NULL ? train->cfg.opt.lr : 0.0f; }
+int cv_train_epoch_index (const CvTrain *train) { return train != NULL ? train->epoch : 0; }
 
 void
 cv_train_set_augment (CvTrain *train, CvAugmentFn fn, void *user)
 {
+  if (train == NULL)
+    return;
   train->augment = fn;
   train->augment_user = user;
 }
@@ -109,6 +119,8 @@ cv_train_set_augment (CvTrain *train, CvAugmentFn fn, void *user)
 int
 cv_train_batches_per_epoch (const CvTrain *train)
 {
+  if (train == NULL)
+    return 0;
   return (train->n + train->cfg.batch - 1) / train->cfg.batch;
 }
 

@@ -554,6 +554,94 @@ test_training_diverged (void **state)
   cv_net_free (net);
 }
 
+/* The augment hook sees each gathered batch, and each epoch visits every
+ * sample once in a fresh order. */
+typedef struct {
+  int calls, samples;
+  CvShape shape;
+  float seen[2][6];   /* epoch × position: the sample id it carried */
+} AugmentLog;
+
+static void
+augment_log (float *x, int n, CvShape shape, CvRng *rng, void *user)
+{
+  AugmentLog *log = user;
+  int epoch = log->samples / 6;
+  for (int s = 0; s < n; s++)
+    if (epoch < 2)
+      log->seen[epoch][log->samples % 6 + s] = x[(size_t) s * 4];   /* pixel 0 = sample id */
+  log->calls++;
+  log->samples += n;
+  log->shape = shape;
+  (void) cv_rng_u64 (rng);
+}
+
+static void
+test_training_augment_and_shuffle (void **state)
+{
+  CvNet *net = new_net ("2x2x1 dense2 softmax");
+  float x[6 * 4] = { 0 };
+  uint8_t y[6] = { 0, 1, 0, 1, 0, 1 };
+  for (int s = 0; s < 6; s++)
+    x[s * 4] = (float) s;
+  CvTrainConfig cfg;
+  cv_train_config_default (&cfg);
+  cfg.batch = 4;   /* batches of 4 and 2 */
+  CvTrain *train = NULL;
+  assert_int_equal (cv_train_new (net, &cfg, x, y, 6, &train, NULL), CV_OK);
+  AugmentLog log = { 0 };
+  cv_train_set_augment (train, augment_log, &log);
+  for (int e = 0; e < 2; e++)
+    assert_int_equal (cv_train_epoch (train, NULL, NULL, NULL), CV_OK);
+  assert_int_equal (log.calls, 4);
+  assert_int_equal (log.samples, 12);
+  assert_int_equal (log.shape.h, 2);
+  assert_int_equal (log.shape.c, 1);
+  int same = 1;
+  for (int e = 0; e < 2; e++)
+    {
+      int mask = 0;
+      for (int i = 0; i < 6; i++)
+        mask |= 1 << (int) log.seen[e][i];
+      assert_int_equal (mask, 63);   /* every sample, once */
+    }
+  for (int i = 0; i < 6; i++)
+    same &= log.seen[0][i] == log.seen[1][i];
+  assert_false (same);   /* reshuffled */
+  /* The caller's data is untouched: augmentation works on the batch copy. */
+  for (int s = 0; s < 6; s++)
+    assert_float_equal (x[s * 4], (float) s, 0);
+  cv_train_free (train);
+  cv_net_free (net);
+}
+
+/* Getters and setters take NULL without crashing. */
+static void
+test_null_tolerance (void **state)
+{
+  assert_int_equal (cv_net_n_layers (NULL), 0);
+  assert_int_equal (cv_net_n_params (NULL), 0);
+  assert_string_equal (cv_net_spec (NULL), "");
+  assert_null (cv_net_params (NULL));
+  assert_null (cv_net_layer (NULL, 0));
+  assert_null (cv_net_clone (NULL));
+  cv_net_zero_grads (NULL);
+  cv_net_init (NULL, NULL);
+  cv_train_set_lr (NULL, 0.1f);
+  cv_train_set_augment (NULL, NULL, NULL);
+  assert_int_equal (cv_train_batches_per_epoch (NULL), 0);
+  assert_int_equal (cv_train_step (NULL, NULL), CV_ERR_ARG);
+  assert_int_equal (cv_train_epoch (NULL, NULL, NULL, NULL), CV_ERR_ARG);
+  cv_train_free (NULL);
+  cv_opt_step (NULL, NULL, NULL);
+  assert_int_equal (cv_net_forward (NULL, NULL, 1), CV_ERR_ARG);
+  assert_int_equal (cv_net_backward (NULL, NULL, 1), CV_ERR_ARG);
+  assert_int_equal (cv_net_predict (NULL, NULL, NULL), CV_ERR_ARG);
+  assert_int_equal (cv_net_evaluate (NULL, NULL, NULL, 0, 0, NULL, NULL, NULL), CV_ERR_ARG);
+  assert_string_equal (cv_status_name (CV_ERR_CHECKSUM), "checksum");
+  assert_string_equal (cv_status_name ((CvStatus) 99), "unknown");
+}
+
 static void
 test_optimizers (void **state)
 {
@@ -602,6 +690,8 @@ main (int argc, char **argv)
     CV_TEST ("engine/train/learns", test_training_learns),
     CV_TEST ("engine/train/diverged", test_training_diverged),
     CV_TEST ("engine/optimizer/steps", test_optimizers),
+    CV_TEST ("engine/train/augment-shuffle", test_training_augment_and_shuffle),
+    CV_TEST ("engine/api/null", test_null_tolerance),
   };
   return CV_TEST_MAIN ("engine/net", tests);
 }
