@@ -93,7 +93,6 @@ struct _ConvolveTrainPage
   int                   epoch_batches;
   gint64                last_kernel_update;
   gboolean              step_after_start;
-  gboolean              restart_after_stop;
 };
 
 G_DEFINE_FINAL_TYPE (ConvolveTrainPage, convolve_train_page, GTK_TYPE_WIDGET)
@@ -589,6 +588,8 @@ select_dataset (ConvolveTrainPage   *self,
       gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->batch_spin), defaults->batch);
       gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->rate_spin), defaults->rate);
       gtk_switch_set_active (GTK_SWITCH (self->augment_switch), defaults->augment);
+      adw_combo_row_set_selected (ADW_COMBO_ROW (self->optimizer_row), 0);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->patience_spin), 0);
     }
   gtk_widget_set_visible (self->results_box, FALSE);
   reset_charts (self, gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->epochs_spin)));
@@ -873,12 +874,6 @@ state_notify_cb (ConvolveTrainer   *trainer,
     append_log (self, _("Stopped."));
   update_dataset_rows (self);
   update_actions (self);
-
-  if (state == CONVOLVE_TRAINER_STATE_CANCELLED && self->restart_after_stop)
-    {
-      self->restart_after_stop = FALSE;
-      gtk_widget_activate_action (GTK_WIDGET (self), "train.start", NULL);
-    }
 }
 
 /* -------------------------------------------------------------- actions */
