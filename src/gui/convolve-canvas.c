@@ -128,8 +128,38 @@ drag_update_cb (GtkGestureDrag *gesture,
                 double          dy,
                 ConvolveCanvas *self)
 {
-  convolve_canvas_stroke_extend (self, self->start_x + dx, self->start_y + dy,
-                                 event_pressure (GTK_GESTURE (gesture)));
+  GdkEventSequence *sequence = gtk_gesture_single_get_current_sequence (GTK_GESTURE_SINGLE (gesture));
+  GdkEvent *event = gtk_gesture_get_last_event (GTK_GESTURE (gesture), sequence);
+  double x = self->start_x + dx;
+  double y = self->start_y + dy;
+
+  /* GDK merges the motion events of one frame and keeps the earlier
+   * positions as the event's history. On a slow machine a quick circle
+   * would otherwise become a triangle: replay them. History positions are
+   * in surface coordinates, like gdk_event_get_position(). */
+  if (event != NULL && gdk_event_get_event_type (event) == GDK_MOTION_NOTIFY)
+    {
+      g_autofree GdkTimeCoord *history = NULL;
+      guint n_history = 0;
+      double sx, sy;
+
+      if (gdk_event_get_position (event, &sx, &sy))
+        history = gdk_event_get_history (event, &n_history);
+      for (guint i = 0; i < n_history; i++)
+        {
+          const GdkTimeCoord *c = &history[i];
+          double pressure = 0.5;
+
+          if ((c->flags & (GDK_AXIS_FLAG_X | GDK_AXIS_FLAG_Y)) != (GDK_AXIS_FLAG_X | GDK_AXIS_FLAG_Y))
+            continue;
+          if (c->flags & GDK_AXIS_FLAG_PRESSURE)
+            pressure = c->axes[GDK_AXIS_PRESSURE];
+          convolve_canvas_stroke_extend (self, c->axes[GDK_AXIS_X] - sx + x,
+                                         c->axes[GDK_AXIS_Y] - sy + y, pressure);
+        }
+    }
+
+  convolve_canvas_stroke_extend (self, x, y, event_pressure (GTK_GESTURE (gesture)));
 }
 
 static void

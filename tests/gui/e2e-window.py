@@ -169,15 +169,15 @@ def file_dialog(title, path, select_all=False):
         capture_output=True, text=True).stdout.split(), 10)
     if not wid:
         return False
-    time.sleep(0.3)
+    time.sleep(0.5)                         # let it take the focus
     run("xdotool", "windowfocus", "--sync", wid[0])
     if select_all:                          # the name entry has the focus
         run("xdotool", "key", "ctrl+a")
     else:
         run("xdotool", "key", "ctrl+l")     # the location entry
-    time.sleep(0.2)
-    run("xdotool", "type", "--delay", "5", path)
-    time.sleep(0.2)
+    time.sleep(0.5)
+    run("xdotool", "type", "--delay", "10", path)
+    time.sleep(0.5)
     run("xdotool", "key", "Return")
     return True
 
@@ -198,7 +198,7 @@ def models(app, out, bars):
         os.unlink(saved)
     run("xdotool", "key", "ctrl+s")
     check("Ctrl+S opens the save dialog", file_dialog("Save Model", saved, select_all=True))
-    ok = poll(lambda: os.path.exists(saved) and any("Saved" in t for t in toasts(app)), 5)
+    ok = poll(lambda: os.path.exists(saved) and any("Saved" in t for t in toasts(app)), 10)
     check("the model is saved and a toast says so", ok, toasts(app))
 
     bad = os.path.join(out, "e2e-broken.cvm")
@@ -206,18 +206,18 @@ def models(app, out, bars):
         f.write(b"CVMODEL1" + bytes(range(200)))
     run("xdotool", "key", "ctrl+o")
     check("Ctrl+O opens the open dialog", file_dialog("Open Model", bad))
-    msg = poll(lambda: [t for t in toasts(app) if "Could not" in t], 5)
+    msg = poll(lambda: [t for t in toasts(app) if "Could not" in t], 10)
     check("a broken file gives a toast naming it", msg and "e2e-broken.cvm" in msg[0], msg)
     check("... and the digits model stays", names() == digits, names())
 
     shapes = os.path.join(src, "data", "models", "shapes.cvm")
     run("xdotool", "key", "ctrl+o")
     file_dialog("Open Model", shapes)
-    got = poll(lambda: names() == ["circle", "square", "triangle"] and names(), 5)
+    got = poll(lambda: names() == ["circle", "square", "triangle"] and names(), 10)
     check("opening the shapes model shows its classes", got, names())
 
     run("xdotool", "key", "ctrl+1")
-    got = poll(lambda: names() == digits and names(), 5)
+    got = poll(lambda: names() == digits and names(), 10)
     check("Ctrl+1 goes back to the shipped digits model", got, names())
 
     run("xdotool", "key", "ctrl+o")
@@ -346,10 +346,23 @@ def main():
         if have_model:
             models(app, out, lambda: walk(app, lambda a: a.getRole() == pyatspi.ROLE_PROGRESS_BAR,
                                           first=False))
+
+        # -- Ctrl+Q quits
+        run("xdotool", "windowfocus", "--sync", win.wid)
+        run("xdotool", "key", "ctrl+q")
+        try:
+            rc = proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            rc = None
+        if "detect_leaks=1" in os.environ.get("ASAN_OPTIONS", ""):
+            # LeakSanitizer's exit status counts GTK's and GIO's caches too.
+            check("Ctrl+Q quits", rc is not None, rc)
+        else:
+            check("Ctrl+Q quits with status 0", rc == 0, rc)
         print(f"driver time {time.monotonic() - t0:.2f}s", flush=True)
     finally:
-        if proc.poll() is not None:
-            print(f"app exited early with status {proc.returncode}", flush=True)
+        if proc.poll() is not None and proc.returncode != 0:
+            print(f"app exited with status {proc.returncode}", flush=True)
         proc.terminate()
         try:
             proc.wait(timeout=5)
