@@ -156,12 +156,19 @@ typedef struct {
   const ptrdiff_t *offset;   /* (k·k·c) */
 } Patches;
 
+static void
+patch_cache_free (CvPatchCache *pc)
+{
+  free (pc->pad);
+  free (pc->tab);
+  memset (pc, 0, sizeof *pc);
+}
+
 void
 cv_conv_cache_free (CvConvCache *cc)
 {
-  free (cc->pad);
-  free (cc->tab);
-  memset (cc, 0, sizeof *cc);
+  patch_cache_free (&cc->x);
+  patch_cache_free (&cc->dy);
 }
 
 /* xp (n, hp, wp, c) = x (n, h, w, c) placed at (pt, pl) in a zero border.
@@ -193,66 +200,67 @@ pad_images (float *restrict xp, const float *restrict x, int n, int h, int w, in
     }
 }
 
-/* Builds (or, if `reuse` and still valid, keeps) the padded input and the
- * tables for x in cc. */
+/* The patches of x for dimensions d: tables (rebuilt only when d changes)
+ * and the padded input (rebuilt unless `reuse_pad` and it still holds x). */
 static int
-patches (Patches *pt, const float *x, const CvConvDims *d, CvConvCache *cc, int reuse)
+patches (Patches *pt, const float *x, const CvConvDims *d, CvPatchCache *pc, int reuse_pad)
 {
   const size_t total = (size_t) d->n * d->oh * d->ow, kkc = (size_t) d->k * d->k * d->c;
-
-  if (reuse && cc->valid && cc->key_x == x && memcmp (&cc->key_d, d, sizeof *d) == 0)
-    {
-      *pt = (Patches) { cc->xp, cc->tab, cc->tab + total };
-      return 0;
-    }
-  cc->valid = 0;
-
   const int hp_need = (d->oh - 1) * d->s + d->k, wp_need = (d->ow - 1) * d->s + d->k;
   const int hp = hp_need > d->pt + d->h ? hp_need : d->pt + d->h;
   const int wp = wp_need > d->pl + d->w ? wp_need : d->pl + d->w;
 
-  if (total + kkc > cc->tab_cap)
+  if (!pc->tab_ok || memcmp (&pc->tab_d, d, sizeof *d) != 0)
     {
-      ptrdiff_t *tab = realloc (cc->tab, sizeof (ptrdiff_t) * (total + kkc));
-      if (tab == NULL)
-        return -1;
-      cc->tab = tab;
-      cc->tab_cap = total + kkc;
-    }
-
-  cc->xp = x;
-  if (hp != d->h || wp != d->w || d->pt != 0 || d->pl != 0)
-    {
-      const size_t c = (size_t) d->c, row = (size_t) wp * c;
-      const size_t need = (size_t) d->n * hp * row;
-      if (need > cc->pad_cap)
+      pc->tab_ok = 0;
+      pc->pad_ok = 0;
+      if (total + kkc > pc->tab_cap)
         {
-          float *pad = realloc (cc->pad, sizeof (float) * need);
-          if (pad == NULL)
+          ptrdiff_t *tab = realloc (pc->tab, sizeof (ptrdiff_t) * (total + kkc));
+          if (tab == NULL)
             return -1;
-          cc->pad = pad;
-          cc->pad_cap = need;
+          pc->tab = tab;
+          pc->tab_cap = total + kkc;
         }
-      pad_images (cc->pad, x, d->n, d->h, d->w, d->c, hp, wp, d->pt, d->pl);
-      cc->xp = cc->pad;
+      ptrdiff_t *corner = pc->tab, *offset = pc->tab + total;
+      size_t pos = 0;
+      for (int n = 0; n < d->n; n++)
+        for (int i = 0; i < d->oh; i++)
+          for (int j = 0; j < d->ow; j++)
+            corner[pos++] = (((ptrdiff_t) n * hp + (ptrdiff_t) i * d->s) * wp
+                             + (ptrdiff_t) j * d->s) * d->c;
+      size_t e = 0;
+      for (int m = 0; m < d->k; m++)
+        for (int q = 0; q < d->k; q++)
+          for (int ch = 0; ch < d->c; ch++)
+            offset[e++] = ((ptrdiff_t) m * wp + q) * d->c + ch;
+      pc->tab_d = *d;
+      pc->tab_ok = 1;
     }
 
-  ptrdiff_t *corner = cc->tab, *offset = cc->tab + total;
-  size_t pos = 0;
-  for (int n = 0; n < d->n; n++)
-    for (int i = 0; i < d->oh; i++)
-      for (int j = 0; j < d->ow; j++)
-        corner[pos++] = (((ptrdiff_t) n * hp + (ptrdiff_t) i * d->s) * wp + (ptrdiff_t) j * d->s) * d->c;
-  size_t e = 0;
-  for (int m = 0; m < d->k; m++)
-    for (int q = 0; q < d->k; q++)
-      for (int ch = 0; ch < d->c; ch++)
-        offset[e++] = ((ptrdiff_t) m * wp + q) * d->c + ch;
+  if (!(reuse_pad && pc->pad_ok && pc->key_x == x))
+    {
+      pc->pad_ok = 0;
+      pc->xp = x;
+      if (hp != d->h || wp != d->w || d->pt != 0 || d->pl != 0)
+        {
+          const size_t need = (size_t) d->n * hp * wp * d->c;
+          if (need > pc->pad_cap)
+            {
+              float *pad = realloc (pc->pad, sizeof (float) * need);
+              if (pad == NULL)
+                return -1;
+              pc->pad = pad;
+              pc->pad_cap = need;
+            }
+          pad_images (pc->pad, x, d->n, d->h, d->w, d->c, hp, wp, d->pt, d->pl);
+          pc->xp = pc->pad;
+        }
+      pc->key_x = x;
+      pc->pad_ok = 1;
+    }
 
-  cc->key_x = x;
-  cc->key_d = *d;
-  cc->valid = 1;
-  *pt = (Patches) { cc->xp, corner, offset };
+  *pt = (Patches) { pc->xp, pc->tab, pc->tab + total };
   return 0;
 }
 
@@ -272,7 +280,7 @@ cv_conv2d_forward (float *y, const float *x, const float *k, const float *b,
   const int kkc = d->k * d->k * d->c;
   const int total = d->n * d->oh * d->ow;
   Patches pt;
-  if (patches (&pt, x, d, cache != NULL ? cache : &scratch->tmp, 0) != 0)
+  if (patches (&pt, x, d, cache != NULL ? &cache->x : &scratch->tmp.x, 0) != 0)
     return -1;
 
   /* y (total, f) starts as the bias; then y += P (total, kkc) · k (kkc, f). */
@@ -290,7 +298,7 @@ cv_conv2d_forward (float *y, const float *x, const float *k, const float *b,
  */
 static int
 conv2d_input_grad_s1 (int path, float *dx, const float *dy, const float *k,
-                      const CvConvDims *d, CvScratch *scratch)
+                      const CvConvDims *d, CvScratch *scratch, CvPatchCache *pc)
 {
   const CvConvDims t = {
     .n = d->n, .h = d->oh, .w = d->ow, .c = d->f,
@@ -309,7 +317,7 @@ conv2d_input_grad_s1 (int path, float *dx, const float *dy, const float *k,
             = k[(((size_t) (d->k - 1 - m) * d->k + (d->k - 1 - q)) * d->c + c) * d->f + f];
 
   Patches pt;
-  if (patches (&pt, dy, &t, &scratch->tmp, 0) != 0)
+  if (patches (&pt, dy, &t, pc, 0) != 0)
     return -1;
   memset (dx, 0, sizeof (float) * (size_t) d->n * d->h * d->w * d->c);
   return cv_gather_gemm (path, d->n * d->h * d->w, d->c, kkf, pt.xp, pt.corner, pt.offset,
@@ -336,7 +344,7 @@ cv_conv2d_backward (float *dx, float *dk, float *db, const float *dy,
   /* dk (kkc, f) += Pᵀ (kkc, total) · dy (total, f): Pᵀ[e, pos] is the
    * gathered matrix with the roles of the two tables swapped. */
   Patches pt;
-  if (patches (&pt, x, d, cache != NULL ? cache : &scratch->tmp, cache != NULL) != 0
+  if (patches (&pt, x, d, cache != NULL ? &cache->x : &scratch->tmp.x, cache != NULL) != 0
       || cv_gather_gemm (path, kkc, d->f, total, pt.xp, pt.offset, pt.corner,
                          0, dy, d->f, dk, d->f, scratch) != 0)
     return -1;
@@ -344,7 +352,8 @@ cv_conv2d_backward (float *dx, float *dk, float *db, const float *dy,
   if (dx == NULL)
     return 0;
   if (d->s == 1)
-    return conv2d_input_grad_s1 (path, dx, dy, k, d, scratch);
+    return conv2d_input_grad_s1 (path, dx, dy, k, d, scratch,
+                                 cache != NULL ? &cache->dy : &scratch->tmp.dy);
 
   /* Larger strides: dP (rows, kkc) = dy (rows, f) · kᵀ (f, kkc), chunk by
    * chunk, each added back where its patch came from. */

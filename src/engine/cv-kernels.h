@@ -91,18 +91,27 @@ CV_REF_DECLARE (double, cv_refd_)
  * reused, so no call allocates in the steady state.
  */
 /* What a Conv2D reads its patches from (see cv-kernels.c): the padded input
- * and two index tables. A layer that keeps its own cache lets backward reuse
- * what forward built, as long as x (same pointer, same dimensions) was not
- * written in between — true inside a CvNet, where backward follows forward. */
+ * and two index tables. The tables depend only on the dimensions, so they
+ * are kept from call to call; the padded copy is redone by every forward
+ * and reused by the backward that follows it, provided x (same pointer) was
+ * not written in between — true inside a CvNet. */
 typedef struct {
   float      *pad;      /* (n, hp, wp, c) the input with its zero border */
   size_t      pad_cap;  /* floats */
   ptrdiff_t  *tab;      /* (n·oh·ow) patch corners, then (k·k·c) offsets */
   size_t      tab_cap;
+  CvConvDims  tab_d;    /* the dimensions the tables are for */
+  int         tab_ok;
   const float *xp;      /* pad, or x itself when no padding is needed */
-  const float *key_x;   /* the input the tables were built for */
-  CvConvDims  key_d;
-  int         valid;
+  const float *key_x;   /* the input xp holds */
+  int         pad_ok;
+} CvPatchCache;
+
+/* Per Conv2D layer: patches of its input, and of its output gradient (the
+ * stride-1 input gradient is a convolution of dy). */
+typedef struct {
+  CvPatchCache x;
+  CvPatchCache dy;
 } CvConvCache;
 
 void cv_conv_cache_free (CvConvCache *cache);
