@@ -19,6 +19,7 @@ SKIP and the rest still runs. Last line: "N passed, M failed".
 """
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -226,20 +227,51 @@ def models(app, out, bars):
     check("the saved model opens again", got, toasts(app))
 
 
+def german(app, win, proc):
+    """LANGUAGE=de: the same window, in German, still recognising digits."""
+    canvas = poll(lambda: find(app, lambda a: a.name == "Zeichenfläche"), 5)
+    pred = find(app, lambda a: a.name == "Vorhersage")
+    clear = find(app, lambda a: a.getRole() == pyatspi.ROLE_PUSH_BUTTON and a.name == "Leeren")
+    check("German names: Zeichenfläche, Vorhersage, Leeren", None not in (canvas, pred, clear),
+          f"{canvas} {pred} {clear}")
+    if None in (canvas, pred, clear):
+        return
+    prompt = find(app, lambda a: a.getRole() == pyatspi.ROLE_LABEL
+                  and a.name == "Zeichne eine Ziffer")
+    check("the German prompt 'Zeichne eine Ziffer'", prompt is not None)
+    drag(one(win.rect(canvas)))
+    got = poll(lambda: text_of(pred), 5)
+    check("a drawn 1 is still recognised", got == "1", repr(got))
+    run("xdotool", "windowfocus", "--sync", win.wid)
+    run("xdotool", "key", "ctrl+q")
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        pass
+    check("Strg+Q quits", proc.poll() is not None, proc.poll())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--app", required=True)
     ap.add_argument("--out", default=None, help="directory for logs and screenshots")
+    ap.add_argument("--german", action="store_true",
+                    help="only check that the window runs in German (LANGUAGE=de)")
     args = ap.parse_args()
     out = args.out or os.environ.get("MESON_BUILD_ROOT", "/tmp")
     os.makedirs(out, exist_ok=True)
 
+    # Settings in a private key file, so the test can read what was saved.
+    config = os.path.join(out, "e2e-config-de" if args.german else "e2e-config")
+    shutil.rmtree(config, ignore_errors=True)
+    keyfile = os.path.join(config, "glib-2.0", "settings", "keyfile")
     env = dict(os.environ)
-    env.setdefault("GSETTINGS_BACKEND", "memory")
+    env["GSETTINGS_BACKEND"] = "keyfile"
+    env["XDG_CONFIG_HOME"] = config
     env["GDK_BACKEND"] = "x11"
     env.pop("GTK_A11Y", None)        # "none" would hide the AT-SPI tree
-    env["LANGUAGE"] = "C"            # the names below are the English ones
-    log = open(os.path.join(out, "e2e-app.log"), "w")
+    env["LANGUAGE"] = "de" if args.german else "C"
+    log = open(os.path.join(out, "e2e-app-de.log" if args.german else "e2e-app.log"), "w")
     t0 = time.monotonic()
     # E2E_WRAPPER="valgrind -q" or "gdb -batch -ex run -ex bt --args" to debug.
     wrapper = os.environ.get("E2E_WRAPPER", "").split()
@@ -260,6 +292,10 @@ def main():
         app = poll(lambda: app_for_pid(None if wrapper else proc.pid), 20)
         if not check("app is in the AT-SPI tree", app is not None,
                      f"{time.monotonic() - t0:.2f}s"):
+            return
+
+        if args.german:
+            german(app, win, proc)
             return
 
         canvas = poll(lambda: find(app, lambda a: a.name == "Drawing canvas"), 5)
@@ -347,8 +383,12 @@ def main():
             models(app, out, lambda: walk(app, lambda a: a.getRole() == pyatspi.ROLE_PROGRESS_BAR,
                                           first=False))
 
-        # -- Ctrl+Q quits
+        # -- the brush from the keyboard, then Ctrl+Q quits and saves ------
         run("xdotool", "windowfocus", "--sync", win.wid)
+        run("xdotool", "key", "plus", "plus")
+        got = poll(lambda: find(app, lambda a: a.getRole() == pyatspi.ROLE_LABEL
+                                and a.name == "10"), 5)
+        check("+ + makes the brush 10", got is not None)
         run("xdotool", "key", "ctrl+q")
         try:
             rc = proc.wait(timeout=30)
@@ -359,6 +399,9 @@ def main():
             check("Ctrl+Q quits", rc is not None, rc)
         else:
             check("Ctrl+Q quits with status 0", rc == 0, rc)
+        saved = open(keyfile).read() if os.path.exists(keyfile) else ""
+        check("the window size and the brush are saved",
+              "window-width=" in saved and "brush-size=10" in saved, saved.split())
         print(f"driver time {time.monotonic() - t0:.2f}s", flush=True)
     finally:
         if proc.poll() is not None and proc.returncode != 0:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# run-e2e.sh APP [OUT_DIR]: the end-to-end window test on its own Xvfb and a
+# run-e2e.sh APP [OUT_DIR] [--german]: the end-to-end window test on its own Xvfb and a
 # private session bus (so the AT-SPI bus and GApplication uniqueness are
 # private too). Exit 77 (skip) when a tool it needs is not installed.
 set -uo pipefail
@@ -9,6 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 app=${1:?usage: run-e2e.sh APP [OUT_DIR]}
 out=${2:-}
+shift $(( $# < 2 ? $# : 2 ))
 
 for tool in Xvfb xdotool dbus-run-session import; do
     if ! command -v "$tool" >/dev/null 2>&1; then
@@ -27,4 +28,4 @@ export XDG_RUNTIME_DIR
 trap 'rm -rf "$XDG_RUNTIME_DIR"' EXIT
 
 "$root/build-aux/with-xvfb.sh" dbus-run-session -- \
-    /usr/bin/python3 "$here/e2e-window.py" --app "$app" ${out:+--out "$out"}
+    /usr/bin/python3 "$here/e2e-window.py" --app "$app" ${out:+--out "$out"} "$@"
