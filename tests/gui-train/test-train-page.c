@@ -314,6 +314,43 @@ test_divergence (void **state)
   wait_for_state (trainer, CONVOLVE_TRAINER_STATE_CANCELLED);
 }
 
+/* Fashion-MNIST is read on a worker: Start waits for it, the window does
+ * not. Skipped when the package is not installed. */
+static void
+test_fashion_loads_in_background (void **state)
+{
+  Fixture *f = *state;
+  ConvolveTrainPage *page = CONVOLVE_TRAIN_PAGE (f->page);
+  ConvolveTrainer *trainer = convolve_train_page_get_trainer (page);
+  gboolean timed_out = FALSE;
+  guint id;
+
+  if (!g_file_test ("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", G_FILE_TEST_EXISTS))
+    skip ();
+
+  assert_true (convolve_train_page_apply_preset (page, "fashion"));
+  assert_int_equal (convolve_train_page_get_dataset (page), CONVOLVE_TRAIN_DATASET_FASHION);
+  assert_false (action_enabled (f, "train.start"));
+  assert_non_null (find_widget (f->page, is_label_with_text, "Reading the pictures…"));
+
+  id = g_timeout_add_seconds (60, timeout_cb, &timed_out);
+  while (!action_enabled (f, "train.start") && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  assert_false (timed_out);
+  g_source_remove (id);
+  assert_int_equal (convolve_trainer_get_dataset (trainer)->n, 10000);
+  assert_int_equal (convolve_trainer_get_validation (trainer)->n, 10000);
+  assert_int_equal (convolve_trainer_get_dataset (trainer)->n_classes, 10);
+
+  /* Choosing another dataset while one is read drops the late result. */
+  assert_true (convolve_train_page_apply_preset (page, "fashion"));
+  assert_true (convolve_train_page_apply_preset (page, "shapes"));
+  spin (2500);
+  assert_int_equal (convolve_train_page_get_dataset (page), CONVOLVE_TRAIN_DATASET_SHAPES);
+  assert_int_equal (convolve_trainer_get_dataset (trainer)->n, 180);
+  assert_true (action_enabled (f, "train.start"));
+}
+
 /* "My classes": the store's drawings train a network with one output per
  * class, with no validation set (every drawing is needed to learn). */
 static void
@@ -390,6 +427,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_pause_step_stop, setup, teardown),
     cmocka_unit_test_setup_teardown (test_divergence, setup, teardown),
     cmocka_unit_test_setup_teardown (test_my_classes, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_fashion_loads_in_background, setup, teardown),
   };
 
   if (!gtk_init_check ())

@@ -92,6 +92,8 @@ struct _ConvolveTrainPage
   double                epoch_loss_sum;
   int                   epoch_batches;
   gint64                last_kernel_update;
+  guint                 load_generation;
+  gboolean              loading;             /* a dataset is being read */
   gboolean              step_after_start;
 };
 
@@ -474,96 +476,74 @@ reset_charts (ConvolveTrainPage *self,
   convolve_chart_changed (CONVOLVE_CHART (self->accuracy_chart));
 }
 
-static void
-load_dataset (ConvolveTrainPage   *self,
-              ConvolveTrainDataset dataset,
+/* Reads a built-in dataset and its test set; no GTK, no page: Fashion is
+ * read on a worker thread (60,000 pictures take about a second). */
+static gboolean
+read_builtin (ConvolveTrainDataset dataset,
+              ConvolveDataset    **train_out,
+              ConvolveDataset    **test_out,
               GError             **error)
 {
+  static const char *const names[] = {
+    [CONVOLVE_TRAIN_DATASET_SHAPES] = "shapes",
+    [CONVOLVE_TRAIN_DATASET_DIGITS] = "digits",
+    [CONVOLVE_TRAIN_DATASET_FASHION] = "fashion",
+  };
   g_autoptr(ConvolveDataset) train = NULL;
   g_autoptr(ConvolveDataset) test = NULL;
 
-  switch (dataset)
+  g_assert (dataset <= CONVOLVE_TRAIN_DATASET_FASHION);
+
+  train = convolve_dataset_load (names[dataset], "train", error);
+  if (train == NULL)
+    return FALSE;
+  if (dataset == CONVOLVE_TRAIN_DATASET_FASHION && train->n > FASHION_TRAIN_SAMPLES)
     {
-    case CONVOLVE_TRAIN_DATASET_SHAPES:
-      train = convolve_dataset_load ("shapes", "train", error);
-      if (train != NULL)
-        test = convolve_dataset_load ("shapes", "test", error);
-      break;
-    case CONVOLVE_TRAIN_DATASET_DIGITS:
-      train = convolve_dataset_load ("digits", "train", error);
-      if (train != NULL)
-        test = convolve_dataset_load ("digits", "test", error);
-      break;
-    case CONVOLVE_TRAIN_DATASET_FASHION:
-      train = convolve_dataset_load ("fashion", "train", error);
-      if (train != NULL && train->n > FASHION_TRAIN_SAMPLES)
-        {
-          ConvolveDataset *part = convolve_dataset_slice (train, 0, FASHION_TRAIN_SAMPLES);
-          convolve_dataset_free (train);
-          train = part;
-        }
-      if (train != NULL)
-        test = convolve_dataset_load ("fashion", "test", error);
-      break;
-    case CONVOLVE_TRAIN_DATASET_MY_CLASSES:
-      if (self->class_store != NULL)
-        train = convolve_class_store_to_dataset (self->class_store, error);
-      else
-        g_set_error_literal (error, CONVOLVE_CLASS_STORE_ERROR, CONVOLVE_CLASS_STORE_ERROR_EMPTY,
-                             _("No drawings yet."));
-      /* Few pictures: all of them train, and none is left to validate. */
-      break;
-    default:
-      g_assert_not_reached ();
+      ConvolveDataset *part = convolve_dataset_slice (train, 0, FASHION_TRAIN_SAMPLES);
+      convolve_dataset_free (train);
+      train = part;
     }
-  if (train == NULL || (test == NULL && dataset != CONVOLVE_TRAIN_DATASET_MY_CLASSES))
-    return;
+  test = convolve_dataset_load (names[dataset], "test", error);
+  if (test == NULL)
+    return FALSE;
+  *train_out = g_steal_pointer (&train);
+  *test_out = g_steal_pointer (&test);
+  return TRUE;
+}
+
+/* Shows the pictures and hands them to the trainer (which takes them). */
+static void
+show_datasets (ConvolveTrainPage *self,
+               ConvolveDataset   *train,
+               ConvolveDataset   *test)
+{
+  g_autofree char *n_train = format_count ((gsize) train->n);
+  g_autofree char *n_test = test != NULL ? format_count ((gsize) test->n) : NULL;
+  g_autofree char *summary = NULL;
 
   self->n_classes = train->n_classes;
   fill_preview (self, train);
-  {
-    g_autofree char *n_train = format_count ((gsize) train->n);
-    g_autofree char *n_test = test != NULL ? format_count ((gsize) test->n) : NULL;
-    g_autofree char *summary = NULL;
+  if (n_test != NULL)
+    /* Translators: e.g. "180 pictures to learn from · 300 to test on · 3 classes" */
+    summary = g_strdup_printf (_("%s pictures to learn from · %s to test on · %d classes"),
+                               n_train, n_test, train->n_classes);
+  else
+    summary = g_strdup_printf (_("%s pictures to learn from · %d classes"), n_train, train->n_classes);
+  gtk_label_set_text (GTK_LABEL (self->dataset_summary), summary);
 
-    if (n_test != NULL)
-      /* Translators: e.g. "180 pictures to learn from · 300 to test on · 3 classes" */
-      summary = g_strdup_printf (_("%s pictures to learn from · %s to test on · %d classes"),
-                                 n_train, n_test, train->n_classes);
-    else
-      summary = g_strdup_printf (_("%s pictures to learn from · %d classes"), n_train, train->n_classes);
-    gtk_label_set_text (GTK_LABEL (self->dataset_summary), summary);
-  }
-
-  convolve_trainer_set_dataset (self->trainer, g_steal_pointer (&train));
-  convolve_trainer_set_validation (self->trainer, g_steal_pointer (&test));
+  convolve_trainer_set_dataset (self->trainer, train);
+  convolve_trainer_set_validation (self->trainer, test);
 }
 
-static gboolean
-select_dataset (ConvolveTrainPage   *self,
-                ConvolveTrainDataset dataset,
-                gboolean             with_defaults)
+/* Everything that follows the data: the network, the kernels, the
+ * defaults, fresh charts. */
+static void
+finish_select (ConvolveTrainPage   *self,
+               ConvolveTrainDataset dataset,
+               gboolean             with_defaults)
 {
-  g_autoptr(GError) error = NULL;
   const DatasetDefaults *defaults = &dataset_defaults[dataset];
   CvError cv_error = { 0 };
-
-  if (is_active (self))
-    return FALSE;
-  if (dataset == CONVOLVE_TRAIN_DATASET_FASHION && !fashion_installed ())
-    return FALSE;
-  if (dataset == CONVOLVE_TRAIN_DATASET_MY_CLASSES && !my_classes_ready (self))
-    return FALSE;
-
-  load_dataset (self, dataset, &error);
-  if (error != NULL)
-    {
-      toast (self, error->message);
-      return FALSE;
-    }
-  self->dataset = dataset;
-  if (!gtk_check_button_get_active (GTK_CHECK_BUTTON (self->dataset_checks[dataset])))
-    gtk_check_button_set_active (GTK_CHECK_BUTTON (self->dataset_checks[dataset]), TRUE);
 
   g_clear_pointer (&self->spec, g_free);
   self->spec = spec_for (self, dataset, self->n_classes);
@@ -594,6 +574,121 @@ select_dataset (ConvolveTrainPage   *self,
   gtk_widget_set_visible (self->results_box, FALSE);
   reset_charts (self, gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->epochs_spin)));
   update_actions (self);
+}
+
+typedef struct {
+  ConvolveTrainDataset dataset;
+  guint                generation;
+  gboolean             with_defaults;
+  ConvolveDataset     *train;
+  ConvolveDataset     *test;
+} LoadJob;
+
+static void
+load_job_free (gpointer data)
+{
+  LoadJob *job = data;
+
+  g_clear_pointer (&job->train, convolve_dataset_free);
+  g_clear_pointer (&job->test, convolve_dataset_free);
+  g_free (job);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadJob *job = task_data;
+  GError *error = NULL;
+
+  if (read_builtin (job->dataset, &job->train, &job->test, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean select_dataset (ConvolveTrainPage   *self,
+                                ConvolveTrainDataset dataset,
+                                gboolean             with_defaults);
+
+static void
+loaded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  ConvolveTrainPage *self = CONVOLVE_TRAIN_PAGE (source);
+  LoadJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  /* Disposed meanwhile, or another dataset chosen since. */
+  if (self->trainer == NULL || job->generation != self->load_generation)
+    return;
+  self->loading = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      toast (self, error->message);
+      select_dataset (self, CONVOLVE_TRAIN_DATASET_SHAPES, TRUE);
+      return;
+    }
+  show_datasets (self, g_steal_pointer (&job->train), g_steal_pointer (&job->test));
+  finish_select (self, job->dataset, job->with_defaults);
+}
+
+static gboolean
+select_dataset (ConvolveTrainPage   *self,
+                ConvolveTrainDataset dataset,
+                gboolean             with_defaults)
+{
+  g_autoptr(GError) error = NULL;
+  ConvolveDataset *train = NULL;
+  ConvolveDataset *test = NULL;
+
+  if (is_active (self))
+    return FALSE;
+  if (dataset == CONVOLVE_TRAIN_DATASET_FASHION && !fashion_installed ())
+    return FALSE;
+  if (dataset == CONVOLVE_TRAIN_DATASET_MY_CLASSES && !my_classes_ready (self))
+    return FALSE;
+
+  self->load_generation++;
+  if (dataset == CONVOLVE_TRAIN_DATASET_FASHION)
+    {
+      /* Read on a worker; Start waits until the pictures are in. */
+      g_autoptr(GTask) task = g_task_new (self, NULL, loaded_cb, NULL);
+      LoadJob *job = g_new0 (LoadJob, 1);
+
+      job->dataset = dataset;
+      job->generation = self->load_generation;
+      job->with_defaults = with_defaults;
+      g_task_set_task_data (task, job, load_job_free);
+      self->loading = TRUE;
+      self->dataset = dataset;
+      if (!gtk_check_button_get_active (GTK_CHECK_BUTTON (self->dataset_checks[dataset])))
+        gtk_check_button_set_active (GTK_CHECK_BUTTON (self->dataset_checks[dataset]), TRUE);
+      gtk_label_set_text (GTK_LABEL (self->dataset_summary), _("Reading the pictures…"));
+      update_actions (self);
+      g_task_run_in_thread (task, load_thread);
+      return TRUE;
+    }
+
+  if (dataset == CONVOLVE_TRAIN_DATASET_MY_CLASSES)
+    /* Few pictures: all of them train, and none is left to validate. */
+    train = convolve_class_store_to_dataset (self->class_store, &error);
+  else
+    read_builtin (dataset, &train, &test, &error);
+  if (train == NULL)
+    {
+      toast (self, error->message);
+      return FALSE;
+    }
+  self->loading = FALSE;
+  self->dataset = dataset;
+  if (!gtk_check_button_get_active (GTK_CHECK_BUTTON (self->dataset_checks[dataset])))
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (self->dataset_checks[dataset]), TRUE);
+  show_datasets (self, train, test);
+  finish_select (self, dataset, with_defaults);
   return TRUE;
 }
 
@@ -884,7 +979,7 @@ update_actions (ConvolveTrainPage *self)
   GtkWidget *widget = GTK_WIDGET (self);
   ConvolveTrainerState state = convolve_trainer_get_state (self->trainer);
   gboolean active = is_active (self);
-  gboolean has_data = convolve_trainer_get_dataset (self->trainer) != NULL;
+  gboolean has_data = convolve_trainer_get_dataset (self->trainer) != NULL && !self->loading;
   gboolean has_model = convolve_trainer_get_model (self->trainer) != NULL;
   gboolean done = state == CONVOLVE_TRAINER_STATE_FINISHED || state == CONVOLVE_TRAINER_STATE_CANCELLED;
 
