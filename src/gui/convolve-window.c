@@ -115,7 +115,7 @@ update_caption (ConvolveWindow *self)
                         _("Cropped, scaled and centred like the pictures the network learned from."));
   else
     gtk_label_set_text (self->input_caption,
-                        _("Only shrunk: an off-centre or tiny drawing looks unlike anything the network learned."));
+                        _("Without centring, an off-centre or tiny drawing would look unlike anything the network learned."));
 }
 
 static void
