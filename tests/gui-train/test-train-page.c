@@ -117,6 +117,19 @@ wait_for_state (ConvolveTrainer     *trainer,
   g_source_remove (id);
 }
 
+/* The confusion matrix is counted on a worker after the run. */
+static void
+wait_for_results (ConvolveTrainPage *page)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (60, timeout_cb, &timed_out);
+
+  while (convolve_train_page_get_confusion (page, NULL) == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  assert_false (timed_out);
+  g_source_remove (id);
+}
+
 static void
 spin (int ms)
 {
@@ -204,6 +217,7 @@ test_full_training (void **state)
   assert_false (action_enabled (f, "train.start"));
   assert_true (action_enabled (f, "train.stop"));
   wait_for_state (trainer, CONVOLVE_TRAINER_STATE_FINISHED);
+  wait_for_results (page);
   gtk_test_widget_wait_for_draw (f->window);
 
   epochs = convolve_trainer_get_epochs (trainer);

@@ -46,6 +46,13 @@ wait_for_state (ConvolveTrainer *trainer, ConvolveTrainerState state)
 }
 
 static void
+wait_for_results (ConvolveTrainPage *page)
+{
+  for (int i = 0; i < 6000 && convolve_train_page_get_confusion (page, NULL) == NULL; i++)
+    spin (10);
+}
+
+static void
 save (GtkWidget *window, GtkWidget *widget, const char *out)
 {
   GdkPaintable *paintable;
@@ -140,6 +147,7 @@ main (int argc, char **argv)
         {
           gtk_widget_activate_action (page, "train.start", NULL);
           wait_for_state (trainer, CONVOLVE_TRAINER_STATE_FINISHED);
+          wait_for_results (CONVOLVE_TRAIN_PAGE (page));
           convolve_train_page_show_cell (CONVOLVE_TRAIN_PAGE (page), 0, 0);
         }
       else if (g_str_equal (state, "digits"))
@@ -149,6 +157,7 @@ main (int argc, char **argv)
           convolve_train_page_set_epochs (CONVOLVE_TRAIN_PAGE (page), 2);
           gtk_widget_activate_action (page, "train.start", NULL);
           wait_for_state (trainer, CONVOLVE_TRAINER_STATE_FINISHED);
+          wait_for_results (CONVOLVE_TRAIN_PAGE (page));
           convolve_train_page_show_cell (CONVOLVE_TRAIN_PAGE (page), 4, 9);
           spin (100);
           for (GtkWidget *w = page; w != NULL; w = gtk_widget_get_first_child (w))
@@ -176,6 +185,7 @@ main (int argc, char **argv)
         {
           gtk_widget_activate_action (page, "train.start", NULL);
           wait_for_state (trainer, CONVOLVE_TRAINER_STATE_FINISHED);
+          wait_for_results (CONVOLVE_TRAIN_PAGE (page));
           convolve_train_page_show_cell (CONVOLVE_TRAIN_PAGE (page), 1, 1);
           spin (100);
           /* Scroll to the results. */

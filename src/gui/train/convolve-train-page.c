@@ -93,6 +93,7 @@ struct _ConvolveTrainPage
   int                   epoch_batches;
   gint64                last_kernel_update;
   guint                 load_generation;
+  guint                 results_generation;
   gboolean              loading;             /* a dataset is being read */
   gboolean              step_after_start;
 };
@@ -107,6 +108,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void update_actions (ConvolveTrainPage *self);
+static void clear_results  (ConvolveTrainPage *self);
 
 /* ------------------------------------------------------------- helpers */
 
@@ -571,7 +573,7 @@ finish_select (ConvolveTrainPage   *self,
       adw_combo_row_set_selected (ADW_COMBO_ROW (self->optimizer_row), 0);
       gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->patience_spin), 0);
     }
-  gtk_widget_set_visible (self->results_box, FALSE);
+  clear_results (self);
   reset_charts (self, gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->epochs_spin)));
   update_actions (self);
 }
@@ -722,60 +724,76 @@ class_store_changed_cb (ConvolveClassStore *store,
 
 /* ------------------------------------------------------------- results */
 
+typedef struct {
+  CvNet           *net;          /* a private copy of the final model */
+  ConvolveDataset *ds;           /* a copy of the pictures to count */
+  int             *predictions;  /* (n) */
+  int             *counts;       /* (k, k) */
+  int              k;
+  guint            generation;
+  gboolean         validation;   /* ds is the validation set */
+} EvalJob;
+
 static void
-compute_results (ConvolveTrainPage *self)
+eval_job_free (gpointer data)
 {
-  ConvolveModel *model = convolve_trainer_get_model (self->trainer);
-  const ConvolveDataset *ds = convolve_trainer_get_validation (self->trainer);
-  CvNet *net;
-  int n, k;
-  gsize sample;
-  g_autoptr(GString) per_class = g_string_new (NULL);
+  EvalJob *job = data;
 
-  if (ds == NULL)
-    ds = convolve_trainer_get_dataset (self->trainer);
-  if (model == NULL || ds == NULL || ds->n == 0)
-    return;
+  g_clear_pointer (&job->net, cv_net_free);
+  g_clear_pointer (&job->ds, convolve_dataset_free);
+  g_free (job->predictions);
+  g_free (job->counts);
+  g_free (job);
+}
 
-  net = convolve_model_dup_net (model);
-  if (net == NULL)
-    return;
-  n = ds->n;
-  k = cv_net_n_classes (net);
-  sample = (gsize) ds->h * ds->w * ds->c;
+/* On a worker: every picture through the network, batch by batch. The
+ * counts are what cv_net_evaluate's confusion matrix holds (tested). */
+static void
+eval_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  EvalJob *job = task_data;
+  const ConvolveDataset *ds = job->ds;
+  gsize sample = (gsize) ds->h * ds->w * ds->c;
+  int k = job->k;
 
-  g_clear_pointer (&self->confusion_counts, g_free);
-  g_clear_pointer (&self->predictions, g_free);
-  g_clear_pointer (&self->evaluated, convolve_dataset_free);
-  self->confusion_counts = g_new0 (int, (gsize) k * k);
-  self->predictions = g_new0 (int, n);
-  self->evaluated = convolve_dataset_slice (ds, 0, ds->n);
-  self->n_classes = k;
-
-  for (int from = 0; from < n; from += 128)
+  for (int from = 0; from < ds->n; from += 128)
     {
-      int count = MIN (128, n - from);
+      int count = MIN (128, ds->n - from);
       const float *out;
 
-      if (cv_net_forward (net, ds->x + (gsize) from * sample, count) != CV_OK)
-        break;
-      out = cv_net_output (net);
+      if (cv_net_forward (job->net, ds->x + (gsize) from * sample, count) != CV_OK)
+        {
+          g_task_return_new_error (task, CONVOLVE_TRAINER_ERROR, CONVOLVE_TRAINER_ERROR_FAILED,
+                                   _("Out of memory while testing the network."));
+          return;
+        }
+      out = cv_net_output (job->net);
       for (int i = 0; i < count; i++)
         {
           int best = 0;
           for (int c = 1; c < k; c++)
             if (out[i * k + c] > out[i * k + best])
               best = c;
-          self->predictions[from + i] = best;
+          job->predictions[from + i] = best;
           if (ds->y[from + i] < k)
-            self->confusion_counts[ds->y[from + i] * k + best]++;
+            job->counts[ds->y[from + i] * k + best]++;
         }
     }
-  cv_net_free (net);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+show_results (ConvolveTrainPage *self)
+{
+  ConvolveDataset *ds = self->evaluated;
+  int k = self->n_classes;
+  g_autoptr(GString) per_class = g_string_new (NULL);
 
   convolve_confusion_set_matrix (CONVOLVE_CONFUSION (self->confusion), k,
                                  (const char *const *) ds->class_names, self->confusion_counts);
-
   for (int r = 0; r < k; r++)
     {
       int total = 0;
@@ -790,14 +808,80 @@ compute_results (ConvolveTrainPage *self)
                               self->confusion_counts[r * k + r], total);
     }
   gtk_label_set_text (GTK_LABEL (self->per_class_label), per_class->str);
-  gtk_label_set_text (GTK_LABEL (self->results_title),
-                      convolve_trainer_get_validation (self->trainer) != NULL
-                        ? _("How it does on pictures it never trained on")
-                        : _("How it does on the pictures it trained on"));
   gtk_label_set_text (GTK_LABEL (self->cell_title),
                       _("Click a square of the matrix to see its pictures."));
   convolve_image_grid_clear (CONVOLVE_IMAGE_GRID (self->cell_grid));
   gtk_widget_set_visible (self->results_box, TRUE);
+}
+
+static void
+evaluated_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ConvolveTrainPage *self = CONVOLVE_TRAIN_PAGE (source);
+  EvalJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  /* Disposed meanwhile, or a new run started since. */
+  if (self->trainer == NULL || job->generation != self->results_generation)
+    return;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  self->confusion_counts = g_steal_pointer (&job->counts);
+  self->predictions = g_steal_pointer (&job->predictions);
+  self->evaluated = g_steal_pointer (&job->ds);
+  self->n_classes = job->k;
+  gtk_label_set_text (GTK_LABEL (self->results_title),
+                      job->validation ? _("How it does on pictures it never trained on")
+                                      : _("How it does on the pictures it trained on"));
+  show_results (self);
+}
+
+static void
+clear_results (ConvolveTrainPage *self)
+{
+  self->results_generation++;
+  g_clear_pointer (&self->confusion_counts, g_free);
+  g_clear_pointer (&self->predictions, g_free);
+  g_clear_pointer (&self->evaluated, convolve_dataset_free);
+  gtk_widget_set_visible (self->results_box, FALSE);
+}
+
+/* Tests the final model on the validation set (or, for My classes, on
+ * the drawings it learnt from) on a worker thread. */
+static void
+compute_results (ConvolveTrainPage *self)
+{
+  ConvolveModel *model = convolve_trainer_get_model (self->trainer);
+  const ConvolveDataset *ds = convolve_trainer_get_validation (self->trainer);
+  g_autoptr(GTask) task = NULL;
+  EvalJob *job;
+  CvNet *net;
+
+  clear_results (self);
+  if (ds == NULL)
+    ds = convolve_trainer_get_dataset (self->trainer);
+  if (model == NULL || ds == NULL || ds->n == 0)
+    return;
+  net = convolve_model_dup_net (model);
+  if (net == NULL)
+    return;
+
+  job = g_new0 (EvalJob, 1);
+  job->net = net;
+  job->k = cv_net_n_classes (net);
+  job->ds = convolve_dataset_slice (ds, 0, ds->n);
+  job->predictions = g_new0 (int, ds->n);
+  job->counts = g_new0 (int, (gsize) job->k * job->k);
+  job->generation = self->results_generation;
+  job->validation = convolve_trainer_get_validation (self->trainer) != NULL;
+  task = g_task_new (self, NULL, evaluated_cb, NULL);
+  g_task_set_task_data (task, job, eval_job_free);
+  g_task_run_in_thread (task, eval_thread);
 }
 
 static void
@@ -1034,7 +1118,7 @@ start_action (GtkWidget  *widget,
   self->epoch_loss_sum = 0.0;
   self->epoch_batches = 0;
   hide_problem (self);
-  gtk_widget_set_visible (self->results_box, FALSE);
+  clear_results (self);
   update_progress (self, 0.0);
 
   if (self->step_after_start)

@@ -62,8 +62,10 @@ gboolean         convolve_train_page_apply_preset    (ConvolveTrainPage   *self,
  * (convolve_trainer_get_model) to predict with the newest weights. */
 ConvolveTrainer *convolve_train_page_get_trainer     (ConvolveTrainPage   *self);
 
-/* The chart data (borrowed), the log lines (NULL-terminated, borrowed) and
- * the confusion matrix of the last finished run (n × n, NULL before). */
+/* The charts, the log lines (NULL-terminated, borrowed) and the confusion
+ * matrix of the last finished run (n × n, borrowed). The matrix is counted
+ * on a worker thread after ::finished: NULL until it arrives (a main-loop
+ * iteration or a few later), and again when a new run starts. */
 GtkWidget       *convolve_train_page_get_loss_chart  (ConvolveTrainPage   *self);
 GtkWidget       *convolve_train_page_get_accuracy_chart (ConvolveTrainPage *self);
 const char *const *convolve_train_page_get_log_lines (ConvolveTrainPage   *self);
