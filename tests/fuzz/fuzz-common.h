@@ -10,6 +10,18 @@
 
 #include "cv-engine.h"
 
+/* Whether AddressSanitizer is in (gcc says it one way, clang another). */
+#if defined(__SANITIZE_ADDRESS__)
+# define FUZZ_ASAN 1
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define FUZZ_ASAN 1
+# endif
+#endif
+#ifndef FUZZ_ASAN
+# define FUZZ_ASAN 0
+#endif
+
 /* CRC-32 (IEEE, as zlib), the model format's checksum. */
 static inline guint32
 fuzz_crc32 (const guint8 *p, gsize len)

@@ -320,6 +320,43 @@ make_png (void)
   put_png ("dot.png", dot);
 }
 
+/* ------------------------------------------------------------ My classes */
+
+static void
+make_class_index (void)
+{
+  /* The sample files fuzz-class-index.c puts beside the index:
+   * 1, 2 real drawings; 3 garbage; 4 empty; 5 a folder; 9 too large. */
+  static const struct { const char *name, *text; } seeds[] = {
+    { "good.ini",
+      "[Classes]\nVersion=1\nCount=2\nNextSample=10\n\n"
+      "[Class 0]\nName=cat\nSamples=sample-000001.png;\n\n"
+      "[Class 1]\nName=dog\nSamples=sample-000002.png;sample-000001.png;\n" },
+    { "every-bad-sample.ini",
+      "[Classes]\nVersion=1\nCount=3\nNextSample=1\n"
+      "[Class 0]\nName=a\nSamples=sample-000003.png;sample-000004.png;sample-000005.png;\n"
+      "[Class 1]\nName=b\nSamples=sample-000009.png;missing.png;../sample-000001.png;.hidden.png;notes.txt;\n"
+      "[Class 2]\nName=c\nSamples=/etc/passwd;sample-000002.png\n" },
+    { "no-count.ini", "[Classes]\nVersion=1\n[Class 0]\nName=x\n" },
+    { "count-huge.ini",
+      "[Classes]\nCount=2147483647\nNextSample=18446744073709551615\n"
+      "[Class 0]\nName=only\nSamples=sample-000001.png\n" },
+    { "count-negative.ini", "[Classes]\nCount=-3\n" },
+    { "names.ini",
+      "[Classes]\nCount=4\n[Class 0]\nName=\n[Class 1]\nName=\\s\\n\\t\n"
+      "[Class 2]\nName=\xc3\x28\n[Class 3]\nName[fr]=chat\nName=\xe2\x98\x83\nSamples=sample-000002.png\n" },
+    { "not-ini.ini", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR" },
+    { "empty.ini", "" },
+    { "duplicate-groups.ini",
+      "[Classes]\nCount=1\nCount=2\n[Class 0]\nName=a\n[Class 0]\nName=b\nSamples=sample-000001.png\n[Class 1]\nName=c\n" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (seeds); i++)
+    put ("class-index", seeds[i].name, seeds[i].text, strlen (seeds[i].text));
+  /* "not-ini" holds a NUL: write its whole length */
+  put ("class-index", "not-ini.ini", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -334,5 +371,6 @@ main (int argc, char **argv)
   make_idx ();
   make_gray ();
   make_png ();
+  make_class_index ();
   return 0;
 }
