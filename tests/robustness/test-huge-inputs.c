@@ -85,6 +85,7 @@ assert_idx_fails (const guint8 *img, gsize img_len, const guint8 *lab, gsize lab
   assert_null (ds);
   assert_non_null (error);
   assert_true (error->domain == CONVOLVE_DATA_ERROR);
+  print_message ("  %s\n", error->message);
   if (strstr (error->message, expect) == NULL)
     fail_msg ("expected “%s” in: %s", expect, error->message);
   assert_non_null (strstr (error->message, "claims-"));   /* names the file */
@@ -196,6 +197,31 @@ test_idx_gzip_bomb (void **state)
   assert_null (ds);
   assert_non_null (error);
   assert_non_null (strstr (error->message, "goes on after"));
+}
+
+/* Broken pairs: what a student's download folder holds. */
+static void
+test_idx_broken (void **state)
+{
+  static const guint8 img3[] = { 0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 2,
+                                 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+  static const guint8 lab3[] = { 0, 0, 8, 1, 0, 0, 0, 3, 0, 1, 2 };
+  static const guint8 lab4[] = { 0, 0, 8, 1, 0, 0, 0, 4, 0, 1, 2, 0 };
+  static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13 };
+  static const guint8 lab_bad[] = { 0, 0, 8, 1, 0, 0, 0, 3, 0, 1, 200 };
+  g_autoptr(GBytes) gz = gzip_header_then_zeros (img3, sizeof img3, 0);
+  gsize gz_len = g_bytes_get_size (gz);
+  g_autofree guint8 *gz_copy = g_memdup2 (g_bytes_get_data (gz, NULL), gz_len);
+
+  assert_idx_fails (img3, sizeof img3, lab4, sizeof lab4, "holds 3 images but");
+  assert_idx_fails (png, sizeof png, lab3, sizeof lab3, "not an IDX file");
+  assert_idx_fails (img3, sizeof img3 - 1, lab3, sizeof lab3, "the file ends after");
+  assert_idx_fails (img3, sizeof img3, lab_bad, sizeof lab_bad, "outside");
+  /* gzip cut short, and gzip with its deflate data damaged */
+  assert_idx_fails (gz_copy, gz_len - 12, lab3, sizeof lab3, "ends");
+  gz_copy[12] ^= 0xff;
+  gz_copy[13] ^= 0x55;
+  assert_idx_fails (gz_copy, gz_len, lab3, sizeof lab3, "damaged");
 }
 
 /* ------------------------------------------------------------- pictures */
@@ -416,6 +442,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_idx_claims_2g),
     cmocka_unit_test (test_idx_gzip_bomb),
+    cmocka_unit_test (test_idx_broken),
     cmocka_unit_test (test_4096_square),
     cmocka_unit_test (test_ten_thousand_strokes),
     cmocka_unit_test (test_lines),
