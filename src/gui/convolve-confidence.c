@@ -328,10 +328,10 @@ convolve_confidence_set_classes (ConvolveConfidence *self,
       row->bar = gtk_progress_bar_new ();
       gtk_widget_set_hexpand (row->bar, TRUE);
       gtk_widget_set_valign (row->bar, GTK_ALIGN_CENTER);
+      /* The bar's value (0..1) is GtkProgressBar's own; the name is the
+       * class, the value text and description the percentage. */
       gtk_accessible_update_property (GTK_ACCESSIBLE (row->bar),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, names[i],
-                                      GTK_ACCESSIBLE_PROPERTY_VALUE_MIN, 0.0,
-                                      GTK_ACCESSIBLE_PROPERTY_VALUE_MAX, 100.0,
                                       -1);
       gtk_box_append (GTK_BOX (row->row), row->bar);
 
@@ -386,7 +386,6 @@ convolve_confidence_set_probabilities (ConvolveConfidence *self,
       gtk_label_set_text (GTK_LABEL (row->percent), text);
       /* The percentage for a screen reader, as a value and as words. */
       gtk_accessible_update_property (GTK_ACCESSIBLE (row->bar),
-                                      GTK_ACCESSIBLE_PROPERTY_VALUE_NOW, p * 100.0,
                                       GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text,
                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
                                       -1);

@@ -93,12 +93,18 @@ def app_for_pid(pid):
 
 
 def text_of(acc):
-    t = acc.queryText()              # getText(0, -1) is '' in GTK 4.8
-    return t.getText(0, t.characterCount)
+    try:
+        t = acc.queryText()          # getText(0, -1) is '' in GTK 4.8
+        return t.getText(0, t.characterCount)
+    except Exception:                # a busy or restarting AT-SPI: ask again
+        return ""
 
 
 def sensitive(acc):
-    return acc.getState().contains(pyatspi.STATE_SENSITIVE)
+    try:
+        return acc.getState().contains(pyatspi.STATE_SENSITIVE)
+    except Exception:
+        return None
 
 
 def bar_percent(bar):
@@ -110,6 +116,8 @@ def bar_percent(bar):
             return 100.0 * (now - lo) / (hi - lo), "value"
     except NotImplementedError:
         pass
+    except Exception:
+        return None, "error"
     desc = (bar.description or "").replace("%", "").strip()
     return (float(desc) if desc else None), "description"
 
@@ -163,22 +171,34 @@ def toasts(app):
                                       or "Saved" in a.name), first=False)]
 
 
-def file_dialog(title, path, select_all=False):
-    """Drive GtkFileChooserNative's fallback dialog: type a path, Return."""
+def entry_with_text(app, text):
+    def has(a):
+        if a.getRole() not in (pyatspi.ROLE_TEXT, pyatspi.ROLE_ENTRY):
+            return False
+        return text_of(a) == text
+    return find(app, has)
+
+
+def file_dialog(app, title, path, select_all=False):
+    """Drive GtkFileChooserNative's fallback dialog: type a path, check
+    through AT-SPI that the entry holds it (under load the first keys can
+    go elsewhere while the location entry opens), then Return."""
     wid = poll(lambda: subprocess.run(
         ["xdotool", "search", "--onlyvisible", "--name", f"^{title}$"],
-        capture_output=True, text=True).stdout.split(), 10)
+        capture_output=True, text=True).stdout.split(), 20)
     if not wid:
         return False
     time.sleep(0.5)                         # let it take the focus
-    run("xdotool", "windowfocus", "--sync", wid[0])
-    if select_all:                          # the name entry has the focus
-        run("xdotool", "key", "ctrl+a")
-    else:
-        run("xdotool", "key", "ctrl+l")     # the location entry
-    time.sleep(0.5)
-    run("xdotool", "type", "--delay", "10", path)
-    time.sleep(0.5)
+    for attempt in range(3):
+        run("xdotool", "windowfocus", "--sync", wid[0])
+        if select_all or attempt > 0:       # the name or location entry
+            run("xdotool", "key", "ctrl+a")
+        else:
+            run("xdotool", "key", "ctrl+l")
+        time.sleep(0.5)
+        run("xdotool", "type", "--delay", "10", path)
+        if poll(lambda: entry_with_text(app, path), 5):
+            break
     run("xdotool", "key", "Return")
     return True
 
@@ -198,32 +218,32 @@ def models(app, out, bars):
     if os.path.exists(saved):
         os.unlink(saved)
     run("xdotool", "key", "ctrl+s")
-    check("Ctrl+S opens the save dialog", file_dialog("Save Model", saved, select_all=True))
-    ok = poll(lambda: os.path.exists(saved) and any("Saved" in t for t in toasts(app)), 10)
+    check("Ctrl+S opens the save dialog", file_dialog(app, "Save Model", saved, select_all=True))
+    ok = poll(lambda: os.path.exists(saved) and any("Saved" in t for t in toasts(app)), 20)
     check("the model is saved and a toast says so", ok, toasts(app))
 
     bad = os.path.join(out, "e2e-broken.cvm")
     with open(bad, "wb") as f:
         f.write(b"CVMODEL1" + bytes(range(200)))
     run("xdotool", "key", "ctrl+o")
-    check("Ctrl+O opens the open dialog", file_dialog("Open Model", bad))
-    msg = poll(lambda: [t for t in toasts(app) if "Could not" in t], 10)
+    check("Ctrl+O opens the open dialog", file_dialog(app, "Open Model", bad))
+    msg = poll(lambda: [t for t in toasts(app) if "Could not" in t], 20)
     check("a broken file gives a toast naming it", msg and "e2e-broken.cvm" in msg[0], msg)
     check("... and the digits model stays", names() == digits, names())
 
     shapes = os.path.join(src, "data", "models", "shapes.cvm")
     run("xdotool", "key", "ctrl+o")
-    file_dialog("Open Model", shapes)
-    got = poll(lambda: names() == ["circle", "square", "triangle"] and names(), 10)
+    file_dialog(app, "Open Model", shapes)
+    got = poll(lambda: names() == ["circle", "square", "triangle"] and names(), 20)
     check("opening the shapes model shows its classes", got, names())
 
     run("xdotool", "key", "ctrl+1")
-    got = poll(lambda: names() == digits and names(), 10)
+    got = poll(lambda: names() == digits and names(), 20)
     check("Ctrl+1 goes back to the shipped digits model", got, names())
 
     run("xdotool", "key", "ctrl+o")
-    file_dialog("Open Model", saved)
-    got = poll(lambda: any("e2e-saved.cvm" in t for t in toasts(app)) and names() == digits, 10)
+    file_dialog(app, "Open Model", saved)
+    got = poll(lambda: any("e2e-saved.cvm" in t for t in toasts(app)) and names() == digits, 20)
     check("the saved model opens again", got, toasts(app))
 
 
@@ -324,7 +344,7 @@ def main():
         check("canvas is big enough to draw on", crect[2] >= 150 and crect[3] >= 150, crect)
 
         # -- a 1 --------------------------------------------------------------
-        check("Clear is disabled on an empty canvas", not sensitive(clear))
+        check("Clear is disabled on an empty canvas", sensitive(clear) is False)
         drag(one(crect))
         check("Clear is enabled once there is ink", poll(lambda: sensitive(clear), 5))
         got = poll(lambda: text_of(pred), 5)
@@ -345,7 +365,7 @@ def main():
         bx, by, bw, bh = win.rect(clear)
         run("xdotool", "mousemove", "--sync", str(bx + bw // 2), str(by + bh // 2),
             "click", "1")
-        got = poll(lambda: text_of(pred) == "" and not sensitive(clear) and "empty", 5)
+        got = poll(lambda: text_of(pred) == "" and sensitive(clear) is False and "empty", 5)
         check("clicking Clear empties Prediction and the canvas", got == "empty",
               repr(text_of(pred)))
 
@@ -364,7 +384,7 @@ def main():
         acts = [action.getName(i) for i in range(action.nActions)]
         action.doAction(acts.index("click") if "click" in acts else 0)
         # GtkButton's "activate" emits clicked 250 ms later: poll.
-        got = poll(lambda: text_of(pred) == "" and not sensitive(clear) and "empty", 5)
+        got = poll(lambda: text_of(pred) == "" and sensitive(clear) is False and "empty", 5)
         check("Clear through AT-SPI empties Prediction and the canvas", got == "empty",
               repr(text_of(pred)))
 
@@ -375,7 +395,7 @@ def main():
         if have_digits:
             check("... and its prediction", text_of(pred) == "0", repr(text_of(pred)))
         run("xdotool", "key", "Delete")
-        got = poll(lambda: text_of(pred) == "" and not sensitive(clear) and "empty", 5)
+        got = poll(lambda: text_of(pred) == "" and sensitive(clear) is False and "empty", 5)
         check("the Delete key clears", got == "empty", repr(text_of(pred)))
 
         # -- models: save, a broken file, another model, back by mode --------
