@@ -23,7 +23,7 @@ convolve_augment_init_default (ConvolveAugment *aug)
   aug->scale = 0.15f;
   aug->shift = 2.0f;
   aug->thickness = 0.5f;
-  aug->elastic_alpha = 12.0f;
+  aug->elastic_alpha = 18.0f;
   aug->elastic_sigma = 4.0f;
 }
 

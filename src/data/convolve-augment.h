@@ -23,7 +23,7 @@ typedef struct {
   float scale;          /* default 0.15 (0.85 .. 1.15) */
   float shift;          /* pixels, default 2 */
   float thickness;      /* probability of a dilation or an erosion, default 0.5 */
-  float elastic_alpha;  /* default 24; 0 = off */
+  float elastic_alpha;  /* default 18; 0 = off */
   float elastic_sigma;  /* default 4 */
 } ConvolveAugment;
 
