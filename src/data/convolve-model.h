@@ -41,7 +41,9 @@ CvNet             *convolve_model_dup_net        (ConvolveModel *self);
 /* Publish new weights (any thread). */
 void     convolve_model_set_params (ConvolveModel *self, const float *params, gsize n);
 
-/* probs[n_classes] for a ready-made input (input_size² values, ink = 1). */
+/* probs[n_classes] for a ready-made input (input_size² values in 0..1,
+ * ink = 1, as convolve_preprocess() makes them); the input spec's mean and
+ * scale are applied here. */
 void     convolve_model_predict       (ConvolveModel *self, const float *input, float *probs);
 /* Preprocess a picture with the model's input spec and predict. Returns
  * FALSE when nothing is drawn. input_out (input_size², optional) receives
