@@ -139,6 +139,22 @@ model_from_bytes (GBytes *bytes, const char *display, GError **error)
       return NULL;
     }
 
+  /* Everything Convolve feeds a model is a square gray picture. */
+  {
+    CvShape in = cv_net_input_shape (net);
+    if (in.h != in.w || in.c != 1)
+      {
+        g_set_error (error, CONVOLVE_DATA_ERROR, CONVOLVE_DATA_ERROR_UNSUPPORTED,
+                     /* Translators: %s is a file name; the numbers are the
+                      * model's input height, width and channels. */
+                     _("%s: the model expects %d×%d pictures with %d channels; Convolve works with square gray pictures"),
+                     display, in.h, in.w, in.c);
+        cv_net_free (net);
+        cv_model_info_clear (&info);
+        return NULL;
+      }
+  }
+
   self = convolve_model_new (net, &info);
   cv_model_info_clear (&info);
   return self;
@@ -422,8 +438,10 @@ convolve_model_predict_image (ConvolveModel *self, const float *gray,
   memset (probs, 0, (gsize) self->info.n_classes * sizeof (float));
   if (in.h != in.w || in.c != 1)
     {
+      /* Not a picture model (only convolve_model_new can make one): the
+       * caller's buffer holds input_size² floats, no more. */
       if (input_out != NULL)
-        memset (input_out, 0, size * sizeof (float));
+        memset (input_out, 0, (gsize) self->input_size * (gsize) self->input_size * sizeof (float));
       return FALSE;
     }
 

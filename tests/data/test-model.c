@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -353,8 +354,39 @@ shipped_digits (void **state)
     }
 }
 
+/* A well-formed model whose input is not a square gray picture (6×6×2):
+ * refused at load time with a message, never used by predict_image. */
 static void
-shipped_digits_speed (void **state)
+non_picture_model_refused (void **state)
+{
+  CvNet *net = NULL;
+  CvError err = { 0 };
+  CvModelInfo info = { 0 };
+  char *names[] = { (char *) "a", (char *) "b" };
+  uint8_t *bytes = NULL;
+  size_t len = 0;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) gbytes = NULL;
+  g_autoptr(ConvolveModel) model = NULL;
+
+  assert_int_equal (cv_net_new ("6x6x2 flatten dense2 softmax", &net, &err), CV_OK);
+  info.spec = (char *) cv_net_spec (net);
+  info.n_classes = 2;
+  info.class_names = names;
+  info.input.scale = 1.0f;
+  assert_int_equal (cv_model_to_bytes (net, &info, &bytes, &len), CV_OK);
+  cv_net_free (net);
+  gbytes = g_bytes_new_take (g_memdup2 (bytes, len), len);
+  free (bytes);
+
+  model = convolve_model_new_from_bytes (gbytes, &error);
+  assert_null (model);
+  assert_true (g_error_matches (error, CONVOLVE_DATA_ERROR, CONVOLVE_DATA_ERROR_UNSUPPORTED));
+  assert_non_null (strstr (error->message, "6×6"));
+}
+
+static void
+shipped_digits_drawn_one (void **state)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ConvolveModel) model = convolve_model_new_builtin ("digits", &error);
@@ -374,9 +406,10 @@ shipped_digits_speed (void **state)
   for (int i = 0; i < 100; i++)
     assert_true (convolve_model_predict_image (model, canvas, 280, 280, probs, NULL));
   us = (g_get_monotonic_time () - t0) / 100.0;
+  /* Timing is printed for information only: tests check correctness, the
+   * speed goals are bench/'s (draw-latency). */
   print_message ("digits: preprocess + predict on 280×280: %.0f µs\n", us);
   assert_true (probs[1] > 0.5f);
-  assert_true (us < 20000);   /* generous: sanitizers, a busy machine */
 }
 
 static void
@@ -415,7 +448,8 @@ main (void)
     cmocka_unit_test (publish_without_tearing),
     cmocka_unit_test (predict_image_blank_and_drawn),
     cmocka_unit_test (shipped_digits),
-    cmocka_unit_test (shipped_digits_speed),
+    cmocka_unit_test (non_picture_model_refused),
+    cmocka_unit_test (shipped_digits_drawn_one),
     cmocka_unit_test (shipped_shapes),
     cmocka_unit_test (unknown_builtin),
   };
