@@ -286,8 +286,11 @@ convolve_class_store_reload (ConvolveClassStore *self)
 
   if (!g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &error))
     {
+      /* GKeyFile quotes the damaged bytes, which need not be UTF-8. */
+      g_autofree char *why = g_utf8_make_valid (error->message, -1);
+      g_autofree char *where = g_filename_display_name (self->directory);
       add_warning (self, g_strdup_printf (_("The list of classes in %s is damaged and was set aside (%s); starting with no classes."),
-                                          self->directory, error->message));
+                                          where, why));
       set_aside_index (self);
       goto out;
     }
@@ -295,13 +298,22 @@ convolve_class_store_reload (ConvolveClassStore *self)
   count = g_key_file_get_integer (key_file, INDEX_GROUP, "Count", &error);
   if (error != NULL || count < 0)
     {
+      g_autofree char *where = g_filename_display_name (self->directory);
       add_warning (self, g_strdup_printf (_("The list of classes in %s does not say how many classes there are and was set aside; starting with no classes."),
-                                          self->directory));
+                                          where));
       set_aside_index (self);
       goto out;
     }
   self->next_sample = MAX (g_key_file_get_uint64 (key_file, INDEX_GROUP, "NextSample", NULL), 1);
 
+  /* A class is a group of its own, so a count beyond the groups the file
+   * holds is a lie: never loop (or warn) past them. */
+  {
+    gsize n_groups = 0;
+    g_auto(GStrv) groups = g_key_file_get_groups (key_file, &n_groups);
+    if ((gsize) count > n_groups)
+      count = (int) n_groups;
+  }
   for (int i = 0; i < count && self->classes->len < CONVOLVE_CLASS_STORE_MAX_CLASSES; i++)
     {
       g_autofree char *group = g_strdup_printf ("Class %d", i);
