@@ -77,6 +77,15 @@ static const struct {
   { "win.save-model", { "<Control>s", NULL } },
   { "win.mode::digits", { "<Control>1", NULL } },
   { "win.mode::shapes", { "<Control>2", NULL } },
+  { "win.mode::my-classes", { "<Control>3", NULL } },
+  { "win.add-to-class", { "<Control>d", NULL } },
+  { "win.page::draw", { "<Alt>1", NULL } },
+  { "win.page::convolution", { "<Alt>2", NULL } },
+  { "win.page::network", { "<Alt>3", NULL } },
+  { "win.page::train", { "<Alt>4", NULL } },
+  { "win.page::learn", { "<Alt>5", NULL } },
+  { "win.next-page", { "<Control>Page_Down", NULL } },
+  { "win.previous-page", { "<Control>Page_Up", NULL } },
   { "win.show-help-overlay", { "<Control>question", "<Control>F1", NULL } },
 };
 

@@ -6,14 +6,30 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "convolve-add-to-class.h"
+#include "convolve-class-store.h"
+#include "convolve-conv-lesson.h"
+#include "convolve-conv-mini.h"
+#include "convolve-conv-page.h"
+#include "convolve-learn-page.h"
 #include "convolve-model.h"
+#include "convolve-network-view.h"
 #include "convolve-preprocess.h"
+#include "convolve-train-page.h"
+#include "convolve-trainer.h"
 #include "convolve-window.h"
 
 /* The drawing is rasterised at this size for the model: a multiple of both
  * input sizes (28 and 16), large enough for preprocessing to crop and
  * centre with sub-pixel accuracy, small enough to take well under a frame. */
 #define RASTER_SIZE 112
+
+/* While a run trains, the Draw page predicts again with the newest weights
+ * at most this often (the trainer publishes them every 100 ms at most). */
+#define LIVE_INTERVAL_US (150 * G_TIME_SPAN_MILLISECOND)
+
+/* The pages in the order of the view switcher, Alt+1 … Alt+5. */
+static const char *const page_names[] = { "draw", "convolution", "network", "train", "learn" };
 
 /* The shipped shapes model's class names, for xgettext. */
 static const char *const shipped_class_names[] G_GNUC_UNUSED = {
@@ -36,11 +52,23 @@ struct _ConvolveWindow
   GtkLabel             *brush_label;
   GtkWidget            *draw_page;
   GtkWidget            *columns_box;
+  ConvolveConvMini     *conv_mini;
+  ConvolveConvPage     *conv_page;
+  ConvolveNetworkView  *network_view;
+  ConvolveTrainPage    *train_page;
+  ConvolveLearnPage    *learn_page;
+  GtkMenuButton        *add_class_button;
+  GtkWidget            *my_classes_button;
 
   /* owned */
   GSettings            *settings;
   ConvolveModel        *model;
   GFile                *model_file;    /* NULL: the mode's built-in model */
+  ConvolveClassStore   *class_store;
+  ConvolveTrainer      *trainer;       /* the Train page's, for its signals */
+  ConvolveModel        *kept_model;    /* the model before a run took over, or NULL */
+  GFile                *kept_file;
+  ConvolveModel        *my_classes_model; /* trained on My classes, or NULL */
   GtkFileChooserNative *chooser;
   AdwToast             *last_toast;    /* weak */
   float                *gray;          /* (RASTER_SIZE, RASTER_SIZE) */
@@ -49,6 +77,11 @@ struct _ConvolveWindow
   float                *input;         /* (input_size, input_size) */
   int                   n_classes;
   int                   input_size;
+  gint64                last_live_predict;
+  gboolean              drawn;         /* gray holds a drawing (not an empty canvas) */
+  gboolean              conv_page_stale; /* the drawing changed since the Convolution page got it */
+  gboolean              live;          /* the Draw page follows a running training */
+  gboolean              my_classes;    /* the Draw page is in "My classes" mode */
   gboolean              compact;
   guint                 compact_idle_id;
 };
@@ -97,6 +130,10 @@ update_prompt (ConvolveWindow *self)
 
   if (self->model == NULL)
     prompt = _("No model is loaded: open one from the main menu");
+  else if (self->live)
+    prompt = _("Draw something: the network in training guesses");
+  else if (self->my_classes)
+    prompt = _("Draw one of your classes");
   else if (self->model_file != NULL)
     prompt = _("Draw something for the network to guess");
   else if (g_strcmp0 (mode, "shapes") == 0)
@@ -139,6 +176,41 @@ update_undo_actions (ConvolveWindow *self)
                                !convolve_strokes_is_empty (strokes));
 }
 
+/* The drawing as RASTER_SIZE² gray values; all zero for an empty canvas. */
+static void
+rasterize (ConvolveWindow *self)
+{
+  ConvolveStrokes *strokes = convolve_canvas_get_strokes (self->canvas);
+
+  self->drawn = !convolve_strokes_is_empty (strokes);
+  if (self->drawn)
+    convolve_strokes_rasterize (strokes, RASTER_SIZE, self->gray);
+  else
+    memset (self->gray, 0, RASTER_SIZE * RASTER_SIZE * sizeof (float));
+}
+
+/* Runs the model on the rasterised drawing and updates the panels. */
+static void
+predict_gray (ConvolveWindow *self)
+{
+  gboolean recognised;
+
+  if (self->model == NULL || !self->drawn)
+    {
+      convolve_input_view_set_input (self->input_view, self->input_size, NULL, NULL);
+      convolve_confidence_set_probabilities (self->confidence, NULL);
+      return;
+    }
+
+  recognised = convolve_model_predict_image (self->model, self->gray, RASTER_SIZE, RASTER_SIZE,
+                                             self->probs, self->input);
+  convolve_preprocess_plain (self->gray, RASTER_SIZE, RASTER_SIZE, self->input_size, self->plain);
+
+  convolve_input_view_set_input (self->input_view, self->input_size, self->plain,
+                                 recognised ? self->input : NULL);
+  convolve_confidence_set_probabilities (self->confidence, recognised ? self->probs : NULL);
+}
+
 /* Takes ownership of model; file NULL means the built-in model of the mode. */
 static void
 set_model (ConvolveWindow *self,
@@ -171,7 +243,22 @@ set_model (ConvolveWindow *self,
   update_prompt (self);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "save-model")),
                                model != NULL);
-  convolve_window_predict (self);
+  convolve_conv_mini_set_model (self->conv_mini, model);
+  convolve_conv_page_set_model (self->conv_page, model);
+  convolve_network_view_set_model (self->network_view, model);
+  convolve_network_view_set_input_from_gray (self->network_view, self->gray,
+                                             RASTER_SIZE, RASTER_SIZE);
+  predict_gray (self);
+}
+
+/* A model the user chose ends following a training run and My classes. */
+static void
+stop_following (ConvolveWindow *self)
+{
+  self->live = FALSE;
+  self->my_classes = FALSE;
+  g_clear_object (&self->kept_model);
+  g_clear_object (&self->kept_file);
 }
 
 static gboolean
@@ -180,6 +267,9 @@ load_builtin (ConvolveWindow *self)
   g_autofree char *mode = g_settings_get_string (self->settings, "mode");
   g_autoptr(GError) error = NULL;
   ConvolveModel *model = convolve_model_new_builtin (mode, &error);
+
+  if (model != NULL)
+    stop_following (self);
 
   if (model == NULL)
     {
@@ -209,6 +299,7 @@ load_file (ConvolveWindow *self,
       return FALSE;
     }
 
+  stop_following (self);
   set_model (self, model, file);
   return TRUE;
 }
@@ -216,7 +307,13 @@ load_file (ConvolveWindow *self,
 static void
 canvas_changed_cb (ConvolveWindow *self)
 {
-  convolve_window_predict (self);
+  /* One rasterisation feeds the prediction and the two convolution views. */
+  rasterize (self);
+  predict_gray (self);
+  convolve_conv_mini_set_input_from_gray (self->conv_mini, self->gray, RASTER_SIZE, RASTER_SIZE);
+  convolve_network_view_set_input_from_gray (self->network_view, self->gray,
+                                             RASTER_SIZE, RASTER_SIZE);
+  self->conv_page_stale = TRUE;
   update_undo_actions (self);
 }
 
@@ -243,13 +340,24 @@ mode_change_state (GSimpleAction *action,
   const char *mode = g_variant_get_string (value, NULL);
   g_autofree char *current = g_settings_get_string (self->settings, "mode");
 
+  if (g_str_equal (mode, "my-classes"))
+    {
+      /* Not a settings value: it exists only once a model was trained. */
+      if (self->my_classes_model == NULL)
+        return;
+      g_simple_action_set_state (action, value);
+      stop_following (self);
+      self->my_classes = TRUE;
+      set_model (self, g_object_ref (self->my_classes_model), NULL);
+      return;
+    }
   if (!g_str_equal (mode, "digits") && !g_str_equal (mode, "shapes"))
     return;
 
   g_simple_action_set_state (action, value);
   if (!g_str_equal (mode, current))
     g_settings_set_string (self->settings, "mode", mode);   /* → mode_changed_cb */
-  else if (self->model_file != NULL || self->model == NULL)
+  else if (self->model_file != NULL || self->model == NULL || self->my_classes || self->live)
     {
       g_settings_set_string (self->settings, "last-model", "");
       load_builtin (self);
@@ -418,6 +526,258 @@ brush_smaller_action (GSimpleAction *action,
   convolve_canvas_set_brush_size (self->canvas, convolve_canvas_get_brush_size (self->canvas) - 1);
 }
 
+/* ---- pages */
+
+static void
+show_page (ConvolveWindow *self,
+           const char     *name)
+{
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+static void
+page_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  ConvolveWindow *self = user_data;
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
+    if (g_str_equal (name, page_names[i]))
+      show_page (self, name);
+}
+
+static void
+step_page (ConvolveWindow *self,
+           int             delta)
+{
+  const char *current = adw_view_stack_get_visible_child_name (self->view_stack);
+  int n = G_N_ELEMENTS (page_names);
+  int index = 0;
+
+  for (int i = 0; i < n; i++)
+    if (g_strcmp0 (current, page_names[i]) == 0)
+      index = i;
+  show_page (self, page_names[(index + delta + n) % n]);
+}
+
+static void
+next_page_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  step_page (user_data, 1);
+}
+
+static void
+previous_page_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  step_page (user_data, -1);
+}
+
+/* The Convolution page's keys (Space, arrows, Home, End) work as soon as
+ * it is shown, and it starts from the newest drawing if that changed. */
+static void
+visible_page_cb (ConvolveWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  if (g_strcmp0 (name, "convolution") == 0)
+    {
+      if (self->conv_page_stale && self->drawn)
+        convolve_conv_page_set_input_from_gray (self->conv_page, self->gray,
+                                                RASTER_SIZE, RASTER_SIZE);
+      self->conv_page_stale = FALSE;
+      gtk_widget_grab_focus (GTK_WIDGET (self->conv_page));
+    }
+}
+
+static void
+mini_open_cb (ConvolveWindow *self)
+{
+  convolve_conv_page_load_from_mini (self->conv_page, self->conv_mini);
+  self->conv_page_stale = FALSE;
+  show_page (self, "convolution");
+}
+
+static void
+kernel_activated_cb (ConvolveWindow *self,
+                     int             index)
+{
+  convolve_conv_page_show_learned_kernel (self->conv_page, index);
+  convolve_conv_page_set_input_from_gray (self->conv_page, self->gray, RASTER_SIZE, RASTER_SIZE);
+  self->conv_page_stale = FALSE;
+  show_page (self, "convolution");
+}
+
+/* ---- training */
+
+static void
+update_my_classes_mode (ConvolveWindow *self)
+{
+  gtk_widget_set_visible (self->my_classes_button, self->my_classes_model != NULL);
+}
+
+static void
+use_model_cb (ConvolveWindow *self,
+              ConvolveModel  *model)
+{
+  g_autoptr(ConvolveModel) own = NULL;
+
+  if (model == NULL)
+    return;
+  /* The trainer replaces its model on the next start, so holding this
+   * one keeps exactly the weights the user chose. */
+  own = g_object_ref (model);
+  stop_following (self);
+  if (convolve_train_page_get_dataset (self->train_page) == CONVOLVE_TRAIN_DATASET_MY_CLASSES)
+    {
+      g_set_object (&self->my_classes_model, model);
+      update_my_classes_mode (self);
+      self->my_classes = TRUE;
+      g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "mode")),
+                                 g_variant_new_string ("my-classes"));
+    }
+  set_model (self, g_steal_pointer (&own), NULL);
+  show_page (self, "draw");
+  toast (self, _("Using the model you trained"), 3);
+}
+
+/* While a run trains, the Draw page predicts with its newest weights; when
+ * it ends without "Use this model", the model from before comes back. */
+static void
+trainer_state_cb (ConvolveWindow *self)
+{
+  ConvolveTrainerState state = convolve_trainer_get_state (self->trainer);
+  ConvolveModel *model = convolve_trainer_get_model (self->trainer);
+  gboolean active = state == CONVOLVE_TRAINER_STATE_RUNNING
+                    || state == CONVOLVE_TRAINER_STATE_PAUSED;
+
+  if (active && !self->live && model != NULL)
+    {
+      g_clear_object (&self->kept_model);
+      g_clear_object (&self->kept_file);
+      self->kept_model = g_steal_pointer (&self->model);
+      self->kept_file = g_steal_pointer (&self->model_file);
+      self->live = TRUE;
+      set_model (self, g_object_ref (model), NULL);
+    }
+  else if (!active && self->live)
+    {
+      self->live = FALSE;
+      set_model (self, g_steal_pointer (&self->kept_model), self->kept_file);
+      g_clear_object (&self->kept_file);
+    }
+}
+
+static void
+trainer_batch_cb (ConvolveWindow *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (!self->live || !self->drawn || now - self->last_live_predict < LIVE_INTERVAL_US)
+    return;
+  self->last_live_predict = now;
+  predict_gray (self);
+}
+
+static void
+trainer_epoch_cb (ConvolveWindow *self)
+{
+  if (!self->live || self->model == NULL)
+    return;
+  /* The views keep private copies of the weights: hand them the new ones. */
+  convolve_conv_mini_set_model (self->conv_mini, self->model);
+  convolve_network_view_set_model (self->network_view, self->model);
+  convolve_network_view_set_input_from_gray (self->network_view, self->gray,
+                                             RASTER_SIZE, RASTER_SIZE);
+  predict_gray (self);
+}
+
+/* ---- the Learn page's "Try it" */
+
+static void
+conv_preset (ConvolveWindow          *self,
+             ConvolveConvInputPreset  input,
+             ConvolveConvKernelPreset kernel)
+{
+  ConvolveConvLesson *lesson = convolve_conv_lesson_new ();
+
+  convolve_conv_lesson_set_input_preset (lesson, input, 1);
+  convolve_conv_lesson_set_kernel_preset (lesson, kernel);
+  convolve_conv_page_set_input (self->conv_page, convolve_conv_lesson_get_input (lesson));
+  convolve_conv_page_set_kernel (self->conv_page, convolve_conv_lesson_get_kernel (lesson));
+  convolve_conv_lesson_free (lesson);
+}
+
+static void
+try_it_cb (ConvolveWindow *self,
+           const char     *page,
+           const char     *preset)
+{
+  if (g_strcmp0 (page, "convolution") == 0)
+    {
+      if (g_strcmp0 (preset, "vertical-edge") == 0)
+        conv_preset (self, CONVOLVE_CONV_INPUT_SQUARE, CONVOLVE_CONV_KERNEL_VERTICAL_EDGE);
+      else if (self->drawn)   /* "step": the student's own drawing */
+        convolve_conv_page_set_input_from_gray (self->conv_page, self->gray,
+                                                RASTER_SIZE, RASTER_SIZE);
+      else
+        conv_preset (self, CONVOLVE_CONV_INPUT_CROSS, CONVOLVE_CONV_KERNEL_VERTICAL_EDGE);
+      self->conv_page_stale = FALSE;
+      gtk_widget_activate_action (GTK_WIDGET (self->conv_page), "conv.first", NULL);
+    }
+  else if (g_strcmp0 (page, "train") == 0)
+    {
+      if (!convolve_train_page_apply_preset (self->train_page, preset))
+        g_warning ("Train page preset %s not applied", preset);
+    }
+  else if (g_strcmp0 (page, "draw") == 0)
+    {
+      if (g_strcmp0 (preset, "shapes") == 0 || g_strcmp0 (preset, "digits") == 0)
+        g_action_group_change_action_state (G_ACTION_GROUP (self), "mode",
+                                            g_variant_new_string (preset));
+    }
+  else
+    {
+      g_warning ("“Try it” opens an unknown page %s", page);
+      return;
+    }
+  show_page (self, page);
+}
+
+/* ---- My classes */
+
+static void
+add_class_message_cb (ConvolveWindow *self,
+                      const char     *text)
+{
+  toast (self, text, 4);
+}
+
+static void
+add_class_show_cb (ConvolveWindow *self,
+                   GtkPopover     *popover)
+{
+  convolve_add_to_class_popover_set_drawing (CONVOLVE_ADD_TO_CLASS_POPOVER (popover),
+                                             self->drawn ? self->gray : NULL,
+                                             RASTER_SIZE, RASTER_SIZE);
+}
+
+static void
+add_to_class_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  ConvolveWindow *self = user_data;
+
+  show_page (self, "draw");
+  gtk_menu_button_popup (self->add_class_button);
+}
+
 static const GActionEntry win_entries[] = {
   { .name = "clear", .activate = clear_action },
   { .name = "undo", .activate = undo_action },
@@ -427,6 +787,10 @@ static const GActionEntry win_entries[] = {
   { .name = "open-model", .activate = open_model_action },
   { .name = "mode", .parameter_type = "s", .state = "'digits'", .change_state = mode_change_state },
   { .name = "save-model", .activate = save_model_action },
+  { .name = "page", .parameter_type = "s", .activate = page_action },
+  { .name = "next-page", .activate = next_page_action },
+  { .name = "previous-page", .activate = previous_page_action },
+  { .name = "add-to-class", .activate = add_to_class_action },
 };
 
 /* A small window (800×600, a projector at low resolution) gets the compact
@@ -443,7 +807,8 @@ apply_compact (ConvolveWindow *self,
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "compact");
   gtk_widget_set_size_request (GTK_WIDGET (self->input_view),
-                               compact ? 168 : 252, compact ? 168 : 252);
+                               compact ? 168 : 224, compact ? 168 : 224);
+  gtk_widget_set_visible (GTK_WIDGET (self->conv_mini), !compact);
   gtk_widget_set_size_request (GTK_WIDGET (self->confidence), compact ? 220 : 300, -1);
   gtk_widget_set_margin_start (self->draw_page, compact ? 12 : 24);
   gtk_widget_set_margin_end (self->draw_page, compact ? 12 : 24);
@@ -515,6 +880,15 @@ convolve_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->model);
   g_clear_object (&self->model_file);
+  g_clear_object (&self->kept_model);
+  g_clear_object (&self->kept_file);
+  g_clear_object (&self->my_classes_model);
+  /* The Train page owns the trainer and cancels and joins a running
+   * training in its own dispose, from the template below. */
+  if (self->trainer != NULL)
+    g_signal_handlers_disconnect_by_data (self->trainer, self);
+  g_clear_object (&self->trainer);
+  g_clear_object (&self->class_store);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CONVOLVE_TYPE_WINDOW);
 
@@ -549,6 +923,11 @@ convolve_window_class_init (ConvolveWindowClass *klass)
   g_type_ensure (CONVOLVE_TYPE_CANVAS);
   g_type_ensure (CONVOLVE_TYPE_CONFIDENCE);
   g_type_ensure (CONVOLVE_TYPE_INPUT_VIEW);
+  g_type_ensure (CONVOLVE_TYPE_CONV_MINI);
+  g_type_ensure (CONVOLVE_TYPE_CONV_PAGE);
+  g_type_ensure (CONVOLVE_TYPE_NETWORK_VIEW);
+  g_type_ensure (CONVOLVE_TYPE_TRAIN_PAGE);
+  g_type_ensure (CONVOLVE_TYPE_LEARN_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/convolve/Convolve/ui/convolve-window.ui");
@@ -561,6 +940,13 @@ convolve_window_class_init (ConvolveWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, brush_label);
   gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, draw_page);
   gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, columns_box);
+  gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, conv_mini);
+  gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, conv_page);
+  gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, network_view);
+  gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, train_page);
+  gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, learn_page);
+  gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, add_class_button);
+  gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, my_classes_button);
 }
 
 static void
@@ -612,6 +998,37 @@ convolve_window_init (ConvolveWindow *self)
                            G_CALLBACK (update_undo_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::mode",
                            G_CALLBACK (mode_changed_cb), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->view_stack, "notify::visible-child-name",
+                           G_CALLBACK (visible_page_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->conv_mini, "open",
+                           G_CALLBACK (mini_open_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->network_view, "kernel-activated",
+                           G_CALLBACK (kernel_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->learn_page, "try-it",
+                           G_CALLBACK (try_it_cb), self, G_CONNECT_SWAPPED);
+
+  /* One class store for the Train page and "Add to class…". */
+  self->class_store = convolve_class_store_new (NULL);
+  convolve_train_page_set_class_store (self->train_page, self->class_store);
+  g_signal_connect_object (self->train_page, "use-model",
+                           G_CALLBACK (use_model_cb), self, G_CONNECT_SWAPPED);
+  self->trainer = g_object_ref (convolve_train_page_get_trainer (self->train_page));
+  g_signal_connect_object (self->trainer, "notify::state",
+                           G_CALLBACK (trainer_state_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->trainer, "batch-finished",
+                           G_CALLBACK (trainer_batch_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->trainer, "epoch-finished",
+                           G_CALLBACK (trainer_epoch_cb), self, G_CONNECT_SWAPPED);
+  {
+    GtkWidget *popover = convolve_add_to_class_popover_new (self->class_store);
+
+    gtk_menu_button_set_popover (self->add_class_button, popover);
+    g_signal_connect_object (popover, "show",
+                             G_CALLBACK (add_class_show_cb), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (popover, "message",
+                             G_CALLBACK (add_class_message_cb), self, G_CONNECT_SWAPPED);
+  }
 
   update_caption (self);
   update_brush_label (self);
@@ -668,25 +1085,8 @@ convolve_window_get_input_view (ConvolveWindow *self)
 void
 convolve_window_predict (ConvolveWindow *self)
 {
-  ConvolveStrokes *strokes;
-  gboolean drawn;
-
   g_return_if_fail (CONVOLVE_IS_WINDOW (self));
 
-  strokes = convolve_canvas_get_strokes (self->canvas);
-  if (self->model == NULL || convolve_strokes_is_empty (strokes))
-    {
-      convolve_input_view_set_input (self->input_view, self->input_size, NULL, NULL);
-      convolve_confidence_set_probabilities (self->confidence, NULL);
-      return;
-    }
-
-  convolve_strokes_rasterize (strokes, RASTER_SIZE, self->gray);
-  drawn = convolve_model_predict_image (self->model, self->gray, RASTER_SIZE, RASTER_SIZE,
-                                        self->probs, self->input);
-  convolve_preprocess_plain (self->gray, RASTER_SIZE, RASTER_SIZE, self->input_size, self->plain);
-
-  convolve_input_view_set_input (self->input_view, self->input_size, self->plain,
-                                 drawn ? self->input : NULL);
-  convolve_confidence_set_probabilities (self->confidence, drawn ? self->probs : NULL);
+  rasterize (self);
+  predict_gray (self);
 }

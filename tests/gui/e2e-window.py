@@ -92,6 +92,16 @@ def app_for_pid(pid):
     return None
 
 
+def class_bars(app):
+    """The confidence panel's bars: other pages have progress bars too."""
+    panel = find(app, lambda a: a.name in ("Confidence", "Konfidenz", "Sicherheit")
+                 and a.getRole() in (pyatspi.ROLE_PANEL, pyatspi.ROLE_GROUPING))
+    return walk(panel if panel is not None else app,
+                lambda a: a.getRole() in (pyatspi.ROLE_PROGRESS_BAR, pyatspi.ROLE_LEVEL_BAR)
+                and a.name != "Training progress",
+                first=False)
+
+
 def text_of(acc):
     try:
         t = acc.queryText()          # getText(0, -1) is '' in GTK 4.8
@@ -326,9 +336,7 @@ def main():
               None not in (canvas, pred, clear), f"{canvas} {pred} {clear}")
         if None in (canvas, pred, clear):
             return
-        bars = walk(app, lambda a: a.getRole() in (pyatspi.ROLE_PROGRESS_BAR,
-                                                    pyatspi.ROLE_LEVEL_BAR),
-                    first=False)
+        bars = class_bars(app)
         names = [b.name for b in bars]
         have_model = len(bars) > 0
         have_digits = names == [str(d) for d in range(10)]
@@ -400,8 +408,7 @@ def main():
 
         # -- models: save, a broken file, another model, back by mode --------
         if have_model:
-            models(app, out, lambda: walk(app, lambda a: a.getRole() == pyatspi.ROLE_PROGRESS_BAR,
-                                          first=False))
+            models(app, out, lambda: class_bars(app))
 
         # -- the brush from the keyboard, then Ctrl+Q quits and saves ------
         run("xdotool", "windowfocus", "--sync", win.wid)

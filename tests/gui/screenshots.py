@@ -5,6 +5,7 @@ mouse and saves the window as PNG. Run by take-screenshots.sh, which sets up
 Xvfb at the wanted size, a private bus and the settings (size, mode, style).
 
 usage: screenshots.py --app APP --out FILE.png --figure seven|triangle|none
+                      [--page draw|convolution|network|train|learn]
 """
 import argparse
 import importlib.util
@@ -46,6 +47,7 @@ def main():
     ap.add_argument("--app", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--figure", default="seven")
+    ap.add_argument("--page", default="draw")
     args = ap.parse_args()
 
     env = dict(os.environ, GDK_BACKEND="x11")
@@ -63,6 +65,10 @@ def main():
         if args.figure != "none":
             e2e.drag({"seven": seven, "triangle": triangle}[args.figure](win.rect(canvas)))
         time.sleep(1.0)                     # bars settle, toasts fade in
+        pages = ["draw", "convolution", "network", "train", "learn"]
+        if args.page != "draw":             # Alt+N shows page N
+            e2e.run("xdotool", "key", f"alt+{pages.index(args.page) + 1}")
+            time.sleep(1.5)
         e2e.run("import", "-window", win.wid, args.out)
         print(f"wrote {args.out}")
     finally:
