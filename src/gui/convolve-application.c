@@ -66,13 +66,12 @@ static const struct {
   const char *accels[5];
 } accels[] = {
   { "app.quit", { "<Control>q", NULL } },
-  { "win.clear", { "Delete", "<Control>l", NULL } },
+  /* Keys without a modifier (Delete, +, −, E, N) belong to the Draw page
+   * alone: the window handles them after the focused widget, so that text
+   * fields, spin buttons and the Convolution page get them first. */
+  { "win.clear", { "<Control>l", NULL } },
   { "win.undo", { "<Control>z", NULL } },
   { "win.redo", { "<Control><Shift>z", "<Control>y", NULL } },
-  { "win.brush-bigger", { "plus", "equal", "KP_Add", "bracketright", NULL } },
-  { "win.brush-smaller", { "minus", "KP_Subtract", "bracketleft", NULL } },
-  { "win.eraser", { "e", NULL } },
-  { "win.show-normalized", { "n", NULL } },
   { "win.open-model", { "<Control>o", NULL } },
   { "win.save-model", { "<Control>s", NULL } },
   { "win.mode::digits", { "<Control>1", NULL } },

@@ -778,6 +778,53 @@ add_to_class_action (GSimpleAction *action,
   gtk_menu_button_popup (self->add_class_button);
 }
 
+/* The Draw page's one-key shortcuts. Application accelerators would act
+ * before the focused widget (a spin button, a class name being typed, the
+ * Convolution page's own + − N), so these go through a controller on the
+ * window in the bubble phase, and only while the Draw page is shown. */
+static const struct {
+  const char *trigger;
+  const char *action;
+} draw_keys[] = {
+  { "Delete", "win.clear" },
+  { "plus", "win.brush-bigger" },
+  { "equal", "win.brush-bigger" },
+  { "KP_Add", "win.brush-bigger" },
+  { "bracketright", "win.brush-bigger" },
+  { "minus", "win.brush-smaller" },
+  { "KP_Subtract", "win.brush-smaller" },
+  { "bracketleft", "win.brush-smaller" },
+  { "e", "win.eraser" },
+  { "n", "win.show-normalized" },
+};
+
+static gboolean
+draw_key_cb (GtkWidget *widget,
+             GVariant  *args,
+             gpointer   user_data)
+{
+  ConvolveWindow *self = CONVOLVE_WINDOW (widget);
+
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "draw") != 0)
+    return FALSE;
+  return gtk_widget_activate_action (widget, user_data, NULL);
+}
+
+static void
+add_draw_keys (ConvolveWindow *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_BUBBLE);
+  for (guint i = 0; i < G_N_ELEMENTS (draw_keys); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_shortcut_trigger_parse_string (draw_keys[i].trigger),
+                                                            gtk_callback_action_new (draw_key_cb,
+                                                                                     (gpointer) draw_keys[i].action,
+                                                                                     NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
 static const GActionEntry win_entries[] = {
   { .name = "clear", .activate = clear_action },
   { .name = "undo", .activate = undo_action },
@@ -999,6 +1046,7 @@ convolve_window_init (ConvolveWindow *self)
   g_signal_connect_object (self->settings, "changed::mode",
                            G_CALLBACK (mode_changed_cb), self, G_CONNECT_SWAPPED);
 
+  add_draw_keys (self);
   g_signal_connect_object (self->view_stack, "notify::visible-child-name",
                            G_CALLBACK (visible_page_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->conv_mini, "open",
