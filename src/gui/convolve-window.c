@@ -584,6 +584,13 @@ static void
 visible_page_cb (ConvolveWindow *self)
 {
   const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
+  GtkWidget *page = adw_view_stack_get_visible_child (self->view_stack);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  /* Each page's keys (F5–F8 on Train, Page Up/Down on Learn) act where
+   * the focus is inside the page: put it there unless it already is. */
+  if (page != NULL && (focus == NULL || !gtk_widget_is_ancestor (focus, page)))
+    gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
 
   if (g_strcmp0 (name, "convolution") == 0)
     {

@@ -102,6 +102,62 @@ def class_bars(app):
                 first=False)
 
 
+def slider_value(acc):
+    try:
+        return acc.queryValue().currentValue
+    except Exception:
+        return None
+
+
+def convolution_page(app, win, out):
+    """Alt+2 shows the Convolution page with the focus in it: → steps."""
+    run("xdotool", "windowfocus", "--sync", win.wid)
+    run("xdotool", "key", "alt+2")
+    scrub = poll(lambda: find(app, lambda a: a.name == "Position"
+                              and a.getRole() == pyatspi.ROLE_SLIDER), 10)
+    check("Alt+2 opens the Convolution page (its Position slider is there)", scrub is not None)
+    if scrub is None:
+        return
+    time.sleep(0.5)
+    run("xdotool", "key", "Home")
+    start = poll(lambda: slider_value(scrub) == 0 and 0, 5)
+    before = slider_value(scrub)
+    run("xdotool", "key", "--delay", "80", "Right", "Right", "Right", "Right", "Right")
+    got = poll(lambda: slider_value(scrub) == before + 5 and slider_value(scrub), 10)
+    check("→ five times moves the position by five", got,
+          f"from {before} to {slider_value(scrub)} (Home gave {start})")
+    run("xdotool", "key", "Left")
+    got = poll(lambda: slider_value(scrub) == before + 4 and slider_value(scrub), 5)
+    check("← steps back", got, slider_value(scrub))
+    shot = os.path.join(out, "shot-convolution.png")
+    run("import", "-window", win.wid, shot)
+    check("screenshot of the Convolution page", os.path.getsize(shot) > 1000, shot)
+
+
+def train_page(app, win, timeout):
+    """Alt+4, then the Start button: a shapes training runs to Finished."""
+    run("xdotool", "windowfocus", "--sync", win.wid)
+    run("xdotool", "key", "alt+4")
+    status = poll(lambda: find(app, lambda a: a.name == "Training status"), 10)
+    start = poll(lambda: find(app, lambda a: a.getRole() == pyatspi.ROLE_PUSH_BUTTON
+                              and a.name == "Start"), 10)
+    check("Alt+4 opens the Train page (status and Start found)",
+          None not in (status, start), f"{status} {start}")
+    if None in (status, start):
+        return False
+    shapes = find(app, lambda a: a.name.startswith("Shapes")
+                  and a.getRole() == pyatspi.ROLE_RADIO_BUTTON)
+    if shapes is not None and not shapes.getState().contains(pyatspi.STATE_CHECKED):
+        shapes.queryAction().doAction(0)
+        time.sleep(0.5)
+    t = time.monotonic()
+    start.queryAction().doAction(0)         # "clicked" comes 250 ms later
+    got = poll(lambda: text_of(status) == "Finished" and "Finished", timeout, 0.25)
+    check("a shapes training started from the Train page finishes", got,
+          f"{text_of(status)!r} after {time.monotonic() - t:.1f}s")
+    return bool(got)
+
+
 def text_of(acc):
     try:
         t = acc.queryText()          # getText(0, -1) is '' in GTK 4.8
@@ -410,17 +466,43 @@ def main():
         if have_model:
             models(app, out, lambda: class_bars(app))
 
+        # -- the other pages ----------------------------------------------
+        convolution_page(app, win, out)
+        trained = train_page(app, win, float(os.environ.get("E2E_TRAIN_TIMEOUT", "240")))
+
         # -- the brush from the keyboard, then Ctrl+Q quits and saves ------
         run("xdotool", "windowfocus", "--sync", win.wid)
+        run("xdotool", "key", "alt+1")
+        time.sleep(0.3)
         run("xdotool", "key", "plus", "plus")
         got = poll(lambda: find(app, lambda a: a.getRole() == pyatspi.ROLE_LABEL
                                 and a.name == "10"), 5)
         check("+ + makes the brush 10", got is not None)
+        # Quit while a second training runs: dispose cancels and joins it.
+        status = find(app, lambda a: a.name == "Training status") if trained else None
+        if status is not None:
+            run("xdotool", "key", "alt+4")
+            digits = find(app, lambda a: a.name.startswith("Digits")
+                          and a.getRole() == pyatspi.ROLE_RADIO_BUTTON)
+            if digits is not None:          # long enough to still run at Ctrl+Q
+                digits.queryAction().doAction(0)
+            time.sleep(0.5)
+            run("xdotool", "key", "F5")
+            got = poll(lambda: text_of(status) == "Training", 10)
+            check("F5 starts training on the Train page", got, repr(text_of(status)))
+        training = status is not None and text_of(status) == "Training"
+        t = time.monotonic()
         run("xdotool", "key", "ctrl+q")
         try:
             rc = proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             rc = None
+        took = time.monotonic() - t
+        if training:
+            # One second, plus slack for a loaded machine or the sanitizers.
+            limit = 5.0 if "ASAN_OPTIONS" in os.environ else 1.0
+            check("Ctrl+Q during training exits within a second", rc is not None and took < limit,
+                  f"{took:.2f}s")
         if "detect_leaks=1" in os.environ.get("ASAN_OPTIONS", ""):
             # LeakSanitizer's exit status counts GTK's and GIO's caches too.
             check("Ctrl+Q quits", rc is not None, rc)
