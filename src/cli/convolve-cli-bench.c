@@ -94,7 +94,7 @@ cli_bench (int argc, char **argv)
   if (error == NULL && batch_s != NULL)
     cli_parse_int ("batch", batch_s, 1, CLI_MAX_BATCH, &batch, &error);
   if (error == NULL && threads_s != NULL)
-    cli_parse_int ("threads", threads_s, 1, 64, &threads, &error);
+    cli_parse_int ("threads", threads_s, 1, 8, &threads, &error);
   if (error != NULL)
     return cli_report ("bench", error);
 
@@ -106,6 +106,9 @@ cli_bench (int argc, char **argv)
       g_set_error (&error, CLI_ERROR, CLI_ERROR_FAILED, "%s: %s", arch, err.message);
       return cli_report ("bench", error);
     }
+
+  /* Training and the predictions below split their big products. */
+  cv_net_set_threads (net, (int) threads);
 
   /* Random pixels and labels: speed does not depend on what is learnt. */
   cv_rng_seed (&rng, 1);

@@ -120,6 +120,7 @@ cli_train (int argc, char **argv)
   g_autofree char *samples_s = NULL, *val_samples_s = NULL, *epochs_s = NULL;
   g_autofree char *batch_s = NULL, *lr_s = NULL, *optimizer_s = NULL;
   g_autofree char *seed_s = NULL, *schedule_s = NULL, *patience_s = NULL;
+  g_autofree char *threads_s = NULL;
   gboolean augment = FALSE, json = FALSE;
   GOptionEntry entries[] = {
     { "arch", 'a', 0, G_OPTION_ARG_STRING, &arch, N_("Architecture name or spec (default: the dataset's name)"), N_("NAME|SPEC") },
@@ -134,6 +135,7 @@ cli_train (int argc, char **argv)
     { "augment", 0, 0, G_OPTION_ARG_NONE, &augment, N_("Randomly rotate, scale, shift and thicken training images"), NULL },
     { "schedule", 0, 0, G_OPTION_ARG_STRING, &schedule_s, N_("Learning-rate schedule: constant or onecycle (constant)"), N_("NAME") },
     { "patience", 0, 0, G_OPTION_ARG_STRING, &patience_s, N_("Stop after N epochs without a better validation accuracy and keep the best weights (0: off)"), "N" },
+    { "threads", 't', 0, G_OPTION_ARG_STRING, &threads_s, N_("Threads for the engine; the results are the same for any count (1)"), "N" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("Save the trained model here (atomically)"), N_("FILE.cvm") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("One JSON object per epoch: epoch, epochs, loss, accuracy, val_accuracy, seconds"), NULL },
     { NULL }
@@ -145,7 +147,7 @@ cli_train (int argc, char **argv)
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *owned_spec = NULL;
   gint64 samples = 0, val_samples = 300, epochs = 20, batch = 8, patience = 0;
-  gint64 seed = 1;
+  gint64 seed = 1, threads = 1;
   double lr = 0.005;
   int optimizer = 0, schedule = 0;
   const char *spec;
@@ -190,6 +192,8 @@ cli_train (int argc, char **argv)
     cli_parse_int ("seed", seed_s, 0, G_MAXINT64, &seed, &error);
   if (error == NULL && patience_s != NULL)
     cli_parse_int ("patience", patience_s, 0, 100000, &patience, &error);
+  if (error == NULL && threads_s != NULL)
+    cli_parse_int ("threads", threads_s, 1, 8, &threads, &error);
   if (error == NULL && optimizer_s != NULL)
     parse_enum ("optimizer", optimizer_s, "adam", "sgd", &optimizer, &error);
   if (error == NULL && schedule_s != NULL)
@@ -241,6 +245,7 @@ cli_train (int argc, char **argv)
   convolve_trainer_set_augment (trainer, augment);
   convolve_trainer_set_seed (trainer, (guint64) seed);
   convolve_trainer_set_patience (trainer, (int) patience);
+  convolve_trainer_set_threads (trainer, (int) threads);
 
   loop = g_main_loop_new (NULL, FALSE);
   run.loop = loop;

@@ -329,6 +329,16 @@ CvStatus cv_model_to_bytes   (const CvNet *net, const CvModelInfo *info,
 CvStatus cv_model_from_bytes (const uint8_t *bytes, size_t len,
                               CvNet **net, CvModelInfo *info, CvError *err);
 
+/* Threads: how many a net's big matrix products may use (1–8; default 1,
+ * one thread, the caller's). Products are split by rows of their result, so
+ * every number is computed exactly as with one thread: results are
+ * bit-identical for any count. The workers start with the first product big
+ * enough to split and stop in cv_net_free (or when the count changes). Small
+ * products — single-image predictions of the small networks — stay on the
+ * caller's thread. A net is still used by one thread at a time. */
+void cv_net_set_threads (CvNet *net, int n);
+int  cv_net_get_threads (const CvNet *net);
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,10 +24,14 @@
  * one machine and one path; the paths differ from each other (FMA rounds
  * once) by float rounding only.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cv-kernels.h"
+
+static void pool_free (struct CvPool *pool);
 
 #define MR 6
 #define NR 16
@@ -55,6 +59,7 @@ ensure_panels (CvScratch *s)
 void
 cv_scratch_free (CvScratch *s)
 {
+  pool_free (s->pool);
   free (s->col);
   free (s->pa);
   free (s->pb);
@@ -408,10 +413,10 @@ b_in_place (int trans_b, int n)
   return !trans_b && (n == 8 || n == NR);
 }
 
-int
-cv_sgemm (int path, int trans_a, int trans_b, int m, int n, int k,
-          const float *a, int lda, const float *b, int ldb,
-          float *c, int ldc, CvScratch *scratch)
+static int
+sgemm_serial (int path, int trans_a, int trans_b, int m, int n, int k,
+              const float *a, int lda, const float *b, int ldb,
+              float *c, int ldc, CvScratch *scratch)
 {
   if (m <= 0 || n <= 0 || k <= 0)
     return 0;
@@ -455,11 +460,11 @@ cv_sgemm (int path, int trans_a, int trans_b, int m, int n, int k,
 }
 
 
-int
-cv_gather_gemm (int path, int m, int n, int k, const float *x,
-                const ptrdiff_t *rows, const ptrdiff_t *cols,
-                int trans_b, const float *b, int ldb, float *c, int ldc,
-                CvScratch *scratch)
+static int
+gather_gemm_serial (int path, int m, int n, int k, const float *x,
+                    const ptrdiff_t *rows, const ptrdiff_t *cols,
+                    int trans_b, const float *b, int ldb, float *c, int ldc,
+                    CvScratch *scratch)
 {
   if (m <= 0 || n <= 0 || k <= 0)
     return 0;
@@ -514,4 +519,249 @@ cv_gather_gemm (int path, int m, int n, int k, const float *x,
         }
     }
   return 0;
+}
+
+/* ---------------------------------------------------------------- threads
+ *
+ * A big GEMM is split by rows of C: thread t computes rows [t·chunk,
+ * (t+1)·chunk), chunk a multiple of SPLIT_ALIGN, the last thread the rest.
+ * Every row of C is computed by the same micro-kernel calls, over the same
+ * slices of K in the same order, as without threads: rows of a tile never
+ * mix, and with the boundaries multiples of 24 (of both 6 and 8) the 8-row
+ * tiles and the single-row tail of the narrow gathering path fall on the
+ * same rows too. So the result is bit-identical for any thread count and
+ * nothing needs reducing. Each thread packs its own B panel.
+ *
+ * The workers are persistent: they wait for a generation counter to move
+ * (spinning briefly, then on a condition variable), run their share, and
+ * count down `pending`; the caller runs share 0 and waits for the count.
+ */
+#define SPLIT_ALIGN 24
+#define SPLIT_MIN_FLOPS 1.5e6   /* 2·m·n·k below which one thread is faster */
+#define MAX_THREADS 8
+#define SPIN 20000
+
+typedef int (*ShareFn) (const void *job, int i0, int i1, CvScratch *scratch);
+
+typedef struct {
+  struct CvPool *pool;
+  int            index;    /* 1 .. threads-1 */
+  CvScratch      scratch;  /* its own panels */
+} Worker;
+
+struct CvPool {
+  int              threads;
+  Worker           workers[MAX_THREADS];
+  pthread_t        tids[MAX_THREADS];
+  int              started;
+  pthread_mutex_t  mu;
+  pthread_cond_t   go;
+  pthread_cond_t   done;
+  atomic_uint      gen;
+  atomic_int       pending;
+  atomic_int       failed;
+  int              quit;
+  /* the job of this generation */
+  ShareFn          fn;
+  const void      *job;
+  int              m, chunk;
+};
+
+static void
+run_share (struct CvPool *pool, int t, CvScratch *scratch)
+{
+  int i0 = t * pool->chunk;
+  int i1 = t == pool->threads - 1 ? pool->m : i0 + pool->chunk;
+  if (i1 > pool->m)
+    i1 = pool->m;
+  if (i0 < i1 && pool->fn (pool->job, i0, i1, scratch) != 0)
+    atomic_store (&pool->failed, 1);
+}
+
+static void *
+worker_main (void *data)
+{
+  Worker *w = data;
+  struct CvPool *pool = w->pool;
+  unsigned seen = 0;
+  for (;;)
+    {
+      int spins = 0;
+      while (atomic_load_explicit (&pool->gen, memory_order_acquire) == seen && spins < SPIN)
+        spins++;
+      pthread_mutex_lock (&pool->mu);
+      while (atomic_load (&pool->gen) == seen && !pool->quit)
+        pthread_cond_wait (&pool->go, &pool->mu);
+      int quit = pool->quit;
+      pthread_mutex_unlock (&pool->mu);
+      if (quit)
+        return NULL;
+      seen = atomic_load (&pool->gen);
+      run_share (pool, w->index, &w->scratch);
+      if (atomic_fetch_sub_explicit (&pool->pending, 1, memory_order_acq_rel) == 1)
+        {
+          pthread_mutex_lock (&pool->mu);
+          pthread_cond_signal (&pool->done);
+          pthread_mutex_unlock (&pool->mu);
+        }
+    }
+}
+
+static void
+pool_free (struct CvPool *pool)
+{
+  if (pool == NULL)
+    return;
+  pthread_mutex_lock (&pool->mu);
+  pool->quit = 1;
+  pthread_cond_broadcast (&pool->go);
+  pthread_mutex_unlock (&pool->mu);
+  for (int t = 1; t < pool->started; t++)
+    pthread_join (pool->tids[t], NULL);
+  for (int t = 1; t < pool->threads; t++)
+    cv_scratch_free (&pool->workers[t].scratch);
+  pthread_cond_destroy (&pool->go);
+  pthread_cond_destroy (&pool->done);
+  pthread_mutex_destroy (&pool->mu);
+  free (pool);
+}
+
+static struct CvPool *
+pool_new (int threads)
+{
+  struct CvPool *pool = calloc (1, sizeof *pool);
+  if (pool == NULL)
+    return NULL;
+  pool->threads = threads;
+  pool->started = 1;
+  atomic_init (&pool->gen, 0);
+  atomic_init (&pool->pending, 0);
+  atomic_init (&pool->failed, 0);
+  pthread_mutex_init (&pool->mu, NULL);
+  pthread_cond_init (&pool->go, NULL);
+  pthread_cond_init (&pool->done, NULL);
+  for (int t = 1; t < threads; t++)
+    {
+      pool->workers[t].pool = pool;
+      pool->workers[t].index = t;
+      if (pthread_create (&pool->tids[t], NULL, worker_main, &pool->workers[t]) != 0)
+        {
+          pool_free (pool);
+          return NULL;
+        }
+      pool->started = t + 1;
+    }
+  return pool;
+}
+
+void
+cv_scratch_set_threads (CvScratch *s, int threads)
+{
+  if (threads < 1)
+    threads = 1;
+  if (threads > MAX_THREADS)
+    threads = MAX_THREADS;
+  if (s->pool != NULL && s->pool->threads != threads)
+    {
+      pool_free (s->pool);
+      s->pool = NULL;
+    }
+  s->threads = threads;
+}
+
+/* Runs fn over rows [0, m) on the scratch's threads, or returns 1 if the
+ * product is too small to split (or no thread could be started): the
+ * caller then runs it itself. */
+static int
+split (CvScratch *s, int m, double flops, ShareFn fn, const void *job, int *status)
+{
+  if (s->threads <= 1 || flops < SPLIT_MIN_FLOPS || m < 2 * SPLIT_ALIGN)
+    return 1;
+  if (s->pool == NULL)
+    s->pool = pool_new (s->threads);
+  struct CvPool *pool = s->pool;
+  if (pool == NULL)
+    return 1;
+  int t = pool->threads;
+  int chunk = (m + t - 1) / t;
+  chunk = (chunk + SPLIT_ALIGN - 1) / SPLIT_ALIGN * SPLIT_ALIGN;
+  pool->fn = fn;
+  pool->job = job;
+  pool->m = m;
+  pool->chunk = chunk;
+  atomic_store (&pool->failed, 0);
+  atomic_store (&pool->pending, t - 1);
+  pthread_mutex_lock (&pool->mu);
+  atomic_fetch_add_explicit (&pool->gen, 1, memory_order_release);
+  pthread_cond_broadcast (&pool->go);
+  pthread_mutex_unlock (&pool->mu);
+
+  run_share (pool, 0, s);
+
+  int spins = 0;
+  while (atomic_load_explicit (&pool->pending, memory_order_acquire) != 0 && spins < SPIN)
+    spins++;
+  pthread_mutex_lock (&pool->mu);
+  while (atomic_load (&pool->pending) != 0)
+    pthread_cond_wait (&pool->done, &pool->mu);
+  pthread_mutex_unlock (&pool->mu);
+  *status = atomic_load (&pool->failed) ? -1 : 0;
+  return 0;
+}
+
+typedef struct {
+  int path, trans_a, trans_b, n, k;
+  const float *a; int lda; const float *b; int ldb; float *c; int ldc;
+} SgemmJob;
+
+static int
+sgemm_share (const void *data, int i0, int i1, CvScratch *s)
+{
+  const SgemmJob *j = data;
+  const float *a = j->trans_a ? j->a + i0 : j->a + (size_t) i0 * j->lda;
+  return sgemm_serial (j->path, j->trans_a, j->trans_b, i1 - i0, j->n, j->k, a, j->lda,
+                       j->b, j->ldb, j->c + (size_t) i0 * j->ldc, j->ldc, s);
+}
+
+int
+cv_sgemm (int path, int trans_a, int trans_b, int m, int n, int k,
+          const float *a, int lda, const float *b, int ldb,
+          float *c, int ldc, CvScratch *scratch)
+{
+  if (m <= 0 || n <= 0 || k <= 0)
+    return 0;
+  SgemmJob job = { path, trans_a, trans_b, n, k, a, lda, b, ldb, c, ldc };
+  int status;
+  if (split (scratch, m, 2.0 * m * n * k, sgemm_share, &job, &status) == 0)
+    return status;
+  return sgemm_serial (path, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc, scratch);
+}
+
+typedef struct {
+  int path, n, k;
+  const float *x; const ptrdiff_t *rows, *cols;
+  int trans_b; const float *b; int ldb; float *c; int ldc;
+} GatherJob;
+
+static int
+gather_share (const void *data, int i0, int i1, CvScratch *s)
+{
+  const GatherJob *j = data;
+  return gather_gemm_serial (j->path, i1 - i0, j->n, j->k, j->x, j->rows + i0, j->cols,
+                             j->trans_b, j->b, j->ldb, j->c + (size_t) i0 * j->ldc, j->ldc, s);
+}
+
+int
+cv_gather_gemm (int path, int m, int n, int k, const float *x,
+                const ptrdiff_t *rows, const ptrdiff_t *cols,
+                int trans_b, const float *b, int ldb, float *c, int ldc,
+                CvScratch *scratch)
+{
+  if (m <= 0 || n <= 0 || k <= 0)
+    return 0;
+  GatherJob job = { path, n, k, x, rows, cols, trans_b, b, ldb, c, ldc };
+  int status;
+  if (split (scratch, m, 2.0 * m * n * k, gather_share, &job, &status) == 0)
+    return status;
+  return gather_gemm_serial (path, m, n, k, x, rows, cols, trans_b, b, ldb, c, ldc, scratch);
 }

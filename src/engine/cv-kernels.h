@@ -122,9 +122,15 @@ typedef struct {
   float  *pa;       /* packed A panel (MC × KC) */
   float  *pb;       /* packed B panel (KC × NC) */
   CvConvCache tmp;  /* for calls without a cache of their own */
+  int     threads;  /* how many threads a big GEMM may use; <= 1: this one only */
+  struct CvPool *pool; /* the other threads, started by the first GEMM that splits */
 } CvScratch;
 
-void cv_scratch_free (CvScratch *scratch);
+/* Sets how many threads the GEMMs of calls with this scratch may use (1–8);
+ * a pool already running with another count is stopped. */
+void cv_scratch_set_threads (CvScratch *scratch, int threads);
+
+void cv_scratch_free (CvScratch *scratch);   /* and stops its threads */
 
 enum {
   CV_PATH_REFERENCE = 0,   /* the plain loops of cv-ref-impl.inc */

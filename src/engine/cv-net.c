@@ -119,6 +119,19 @@ cv_net_clone (const CvNet *net)
   return copy;
 }
 
+void
+cv_net_set_threads (CvNet *net, int n)
+{
+  if (net != NULL)
+    cv_scratch_set_threads (&net->scratch, n);
+}
+
+int
+cv_net_get_threads (const CvNet *net)
+{
+  return net != NULL && net->scratch.threads > 1 ? net->scratch.threads : 1;
+}
+
 /* The getters accept NULL (and answer as for an empty network). */
 const char *cv_net_spec (const CvNet *net) { return net != NULL ? net->spec.canonical : ""; }
 int cv_net_n_layers (const CvNet *net) { return net != NULL ? net->n_layers : 0; }

@@ -62,6 +62,7 @@ typedef struct {
   int                 patience;
   gboolean            augment;
   guint64             seed;
+  int                 threads;
   ConvolveOptimizer   optimizer;
   ConvolveLrSchedule  schedule;
 
@@ -114,6 +115,7 @@ struct _ConvolveTrainer
   gboolean             augment;
   guint64              seed;
   int                  patience;
+  int                  threads;
 
   /* Progress. */
   guint                generation;
@@ -163,6 +165,7 @@ enum {
   PROP_AUGMENT,
   PROP_SEED,
   PROP_PATIENCE,
+  PROP_THREADS,
   PROP_BEST_EPOCH,
   N_PROPS
 };
@@ -427,6 +430,7 @@ train_job_run (gpointer data)
   cfg.opt.lr = (float) scheduled_lr (job->schedule, applied_lr, 0, 1);
   cfg.batch = job->batch_size;
   cfg.seed = job->seed;
+  cv_net_set_threads (job->net, job->threads);
 
   if (cv_train_new (job->net, &cfg, ds->x, ds->y, ds->n, &train, &err) != CV_OK)
     {
@@ -771,6 +775,9 @@ convolve_trainer_get_property (GObject    *object,
     case PROP_SEED:
       g_value_set_uint64 (value, self->seed);
       break;
+    case PROP_THREADS:
+      g_value_set_int (value, self->threads);
+      break;
     case PROP_PATIENCE:
       g_value_set_int (value, self->patience);
       break;
@@ -815,6 +822,9 @@ convolve_trainer_set_property (GObject      *object,
       break;
     case PROP_SEED:
       convolve_trainer_set_seed (self, g_value_get_uint64 (value));
+      break;
+    case PROP_THREADS:
+      convolve_trainer_set_threads (self, g_value_get_int (value));
       break;
     case PROP_PATIENCE:
       convolve_trainer_set_patience (self, g_value_get_int (value));
@@ -873,6 +883,10 @@ convolve_trainer_class_init (ConvolveTrainerClass *klass)
     g_param_spec_uint64 ("seed", NULL, NULL, 0, G_MAXUINT64, 1, rw);
   properties[PROP_PATIENCE] =
     g_param_spec_int ("patience", NULL, NULL, 0, G_MAXINT, 0, rw);
+  /* Threads the engine may use for a batch (results do not depend on it);
+   * read when a run starts. */
+  properties[PROP_THREADS] =
+    g_param_spec_int ("threads", NULL, NULL, 1, 8, 1, rw);
   /* With patience: the epoch whose weights the model holds at the end. */
   properties[PROP_BEST_EPOCH] =
     g_param_spec_int ("best-epoch", NULL, NULL, 0, G_MAXINT, 0, ro);
@@ -922,6 +936,7 @@ convolve_trainer_init (ConvolveTrainer *self)
   self->batch_size = 16;
   self->epochs = 20;
   self->seed = 1;
+  self->threads = 1;
   self->val_accuracy = -1.0;
   self->state = CONVOLVE_TRAINER_STATE_IDLE;
 }
@@ -1051,6 +1066,7 @@ DEFINE_SIMPLE_PROPERTY (int, batch_size, PROP_BATCH_SIZE, value >= 1 && value <=
 DEFINE_SIMPLE_PROPERTY (int, epochs, PROP_EPOCHS, value >= 1 && value <= 100000)
 DEFINE_SIMPLE_PROPERTY (guint64, seed, PROP_SEED, TRUE)
 DEFINE_SIMPLE_PROPERTY (int, patience, PROP_PATIENCE, value >= 0)
+DEFINE_SIMPLE_PROPERTY (int, threads, PROP_THREADS, value >= 1 && value <= 8)
 
 #undef DEFINE_SIMPLE_PROPERTY
 
@@ -1220,6 +1236,7 @@ start_run (ConvolveTrainer  *self,
   job->patience = self->patience;
   job->augment = self->augment;
   job->seed = self->seed;
+  job->threads = self->threads;
   job->optimizer = self->optimizer;
   job->schedule = self->schedule;
   job->lr = self->learning_rate;

@@ -96,6 +96,9 @@ guint64               convolve_trainer_get_seed         (ConvolveTrainer *self);
 /* 0 turns early stopping off. */
 void                  convolve_trainer_set_patience     (ConvolveTrainer *self, int patience);
 int                   convolve_trainer_get_patience     (ConvolveTrainer *self);
+/* Threads for the engine (1–8, default 1); the results do not depend on it. */
+void                  convolve_trainer_set_threads      (ConvolveTrainer *self, int threads);
+int                   convolve_trainer_get_threads      (ConvolveTrainer *self);
 
 ConvolveTrainerState  convolve_trainer_get_state        (ConvolveTrainer *self);
 int                   convolve_trainer_get_epoch        (ConvolveTrainer *self);

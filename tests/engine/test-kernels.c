@@ -100,6 +100,67 @@ test_sgemm (void **state)
   cv_scratch_free (&scratch);
 }
 
+/* Threads split a product by rows of C and must not change a bit of it:
+ * ragged row counts, narrow (n <= 8, the 8-row gathering tiles and their
+ * one-row tail) and wide products, every transpose, 1, 2 and 3 threads. */
+static void
+test_threads (void **state)
+{
+  CvRng rng;
+  cv_rng_seed (&rng, 400);
+  int ps[4], np = paths (ps);
+  const int shapes[][3] = {
+    { 1001, 32, 72 }, { 2003, 8, 150 }, { 997, 5, 300 }, { 301, 40, 257 }, { 4096, 16, 25 },
+  };
+  CvScratch one = { 0 }, two = { 0 }, three = { 0 };
+  cv_scratch_set_threads (&two, 2);
+  cv_scratch_set_threads (&three, 3);
+  for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+    for (int pi = 0; pi < np; pi++)
+      {
+        int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+        size_t nc = (size_t) m * n;
+        float *c0 = rand_buf (nc, &rng);
+        float *c1 = malloc (sizeof (float) * nc), *c2 = malloc (sizeof (float) * nc);
+        for (int ta = 0; ta < 2; ta++)
+          for (int tb = 0; tb < 2; tb++)
+            {
+              float *a = rand_buf ((size_t) m * k, &rng), *b = rand_buf ((size_t) k * n, &rng);
+              int lda = ta ? m : k, ldb = tb ? k : n;
+              float *c = rand_buf (nc, &rng);
+              memcpy (c1, c, sizeof (float) * nc);
+              memcpy (c2, c, sizeof (float) * nc);
+              assert_int_equal (cv_sgemm (ps[pi], ta, tb, m, n, k, a, lda, b, ldb, c, n, &one), 0);
+              assert_int_equal (cv_sgemm (ps[pi], ta, tb, m, n, k, a, lda, b, ldb, c1, n, &two), 0);
+              assert_int_equal (cv_sgemm (ps[pi], ta, tb, m, n, k, a, lda, b, ldb, c2, n, &three), 0);
+              assert_memory_equal (c, c1, sizeof (float) * nc);
+              assert_memory_equal (c, c2, sizeof (float) * nc);
+              free (a); free (b); free (c);
+            }
+        /* Gathered A: rows and columns of a random image. */
+        size_t nx = (size_t) m + k + 64;
+        float *x = rand_buf (nx, &rng), *b = rand_buf ((size_t) k * n, &rng);
+        ptrdiff_t *rows = malloc (sizeof (ptrdiff_t) * m), *cols = malloc (sizeof (ptrdiff_t) * k);
+        for (int i = 0; i < m; i++)
+          rows[i] = (ptrdiff_t) cv_rng_below (&rng, (uint32_t) m);
+        for (int p = 0; p < k; p++)
+          cols[p] = (ptrdiff_t) cv_rng_below (&rng, (uint32_t) k + 64);
+        memcpy (c1, c0, sizeof (float) * nc);
+        memcpy (c2, c0, sizeof (float) * nc);
+        assert_int_equal (cv_gather_gemm (ps[pi], m, n, k, x, rows, cols, 0, b, n, c0, n, &one), 0);
+        assert_int_equal (cv_gather_gemm (ps[pi], m, n, k, x, rows, cols, 0, b, n, c1, n, &two), 0);
+        assert_int_equal (cv_gather_gemm (ps[pi], m, n, k, x, rows, cols, 0, b, n, c2, n, &three), 0);
+        assert_memory_equal (c0, c1, sizeof (float) * nc);
+        assert_memory_equal (c0, c2, sizeof (float) * nc);
+        free (x); free (b); free (rows); free (cols);
+        free (c0); free (c1); free (c2);
+      }
+  assert_non_null (two.pool);   /* the products above were split */
+  cv_scratch_free (&one);
+  cv_scratch_free (&two);
+  cv_scratch_free (&three);
+}
+
 /* ---------------------------------------------------------------- conv2d */
 
 static CvConvDims
@@ -337,6 +398,7 @@ main (int argc, char **argv)
   print_message ("kernel paths up to %d\n", cv_kernels_best_path ());
   const struct CMUnitTest tests[] = {
     CV_TEST ("engine/kernels/sgemm", test_sgemm),
+    CV_TEST ("engine/kernels/threads", test_threads),
     CV_TEST ("engine/kernels/conv2d", test_conv2d_fast),
     CV_TEST ("engine/kernels/dense", test_dense_fast),
     CV_TEST ("engine/kernels/maxpool", test_maxpool_fast),

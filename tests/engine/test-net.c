@@ -398,6 +398,74 @@ test_determinism (void **state)
   assert_int_equal (seen, 1023);
 }
 
+/* Training with two or three threads gives the parameters one thread gives,
+ * bit for bit, on the built-in networks at batch 32 and on one with a
+ * stride-2 convolution whose input gradient runs through col2im. */
+static float *
+train_with_threads (const char *spec, int threads, int steps, uint64_t seed)
+{
+  CvNet *net = new_net (spec);
+  cv_net_set_threads (net, threads);
+  assert_int_equal (cv_net_get_threads (net), threads);
+  CvRng rng;
+  cv_rng_seed (&rng, seed);
+  cv_net_init (net, &rng);
+  int n = 64, classes = cv_net_n_classes (net);
+  size_t per = cv_shape_size (cv_net_input_shape (net));
+  float *x = malloc (sizeof (float) * per * n);
+  uint8_t *y = malloc ((size_t) n);
+  fill_uniform_f (x, per * n, &rng, 0, 1);
+  for (int i = 0; i < n; i++)
+    y[i] = (uint8_t) cv_rng_below (&rng, (uint32_t) classes);
+  CvTrainConfig cfg;
+  cv_train_config_default (&cfg);
+  cfg.batch = 32;
+  cfg.seed = seed;
+  CvTrain *train = NULL;
+  assert_int_equal (cv_train_new (net, &cfg, x, y, n, &train, NULL), CV_OK);
+  CvBatchResult res = { 0 };
+  for (int i = 0; i < steps; i++)
+    assert_int_equal (cv_train_step (train, &res), CV_OK);
+  /* Batch-1 predictions go through the same products. */
+  float probs[256], probs1[256];
+  assert_int_equal (cv_net_predict (net, x, probs), CV_OK);
+  cv_net_set_threads (net, 1);
+  assert_int_equal (cv_net_predict (net, x, probs1), CV_OK);
+  assert_memory_equal (probs, probs1, sizeof (float) * classes);
+  size_t np = cv_net_n_params (net);
+  float *params = malloc (sizeof (float) * np);
+  memcpy (params, cv_net_params (net), sizeof (float) * np);
+  cv_train_free (train);
+  cv_net_free (net);
+  free (x);
+  free (y);
+  return params;
+}
+
+static void
+test_threads_identical (void **state)
+{
+  const char *specs[] = {
+    cv_arch_spec ("shapes"), cv_arch_spec ("digits-small"), cv_arch_spec ("lenet"),
+    "28x28x3 conv16k3same relu conv16k3s2same relu maxpool2 dense10 softmax",
+  };
+  for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++)
+    {
+      int steps = i == 2 ? 3 : 6;
+      float *one = train_with_threads (specs[i], 1, steps, 70 + i);
+      float *two = train_with_threads (specs[i], 2, steps, 70 + i);
+      float *three = train_with_threads (specs[i], 3, steps, 70 + i);
+      CvNet *net = new_net (specs[i]);
+      size_t np = cv_net_n_params (net);
+      cv_net_free (net);
+      assert_memory_equal (one, two, sizeof (float) * np);
+      assert_memory_equal (one, three, sizeof (float) * np);
+      free (one); free (two); free (three);
+    }
+  assert_int_equal (cv_net_get_threads (NULL), 1);
+  cv_net_set_threads (NULL, 2);
+}
+
 /* The xoshiro256** reference output for a known state. */
 static void
 test_rng_reference (void **state)
@@ -687,6 +755,7 @@ main (int argc, char **argv)
     CV_TEST ("engine/rng/reference", test_rng_reference),
     CV_TEST ("engine/train/determinism", test_determinism),
     CV_TEST ("engine/train/golden", test_golden_run),
+    CV_TEST ("engine/train/threads", test_threads_identical),
     CV_TEST ("engine/train/learns", test_training_learns),
     CV_TEST ("engine/train/diverged", test_training_diverged),
     CV_TEST ("engine/optimizer/steps", test_optimizers),

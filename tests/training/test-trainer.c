@@ -353,8 +353,12 @@ test_matches_engine (void **state)
     }
   cv_train_free (train);
 
-  /* Through the trainer, with a validation set (it must not disturb). */
+  /* Through the trainer, with a validation set (it must not disturb), on
+   * two threads (the engine's results do not depend on the count). */
   record_init (&r);
+  assert_int_equal (convolve_trainer_get_threads (trainer), 1);
+  convolve_trainer_set_threads (trainer, 2);
+  assert_int_equal (convolve_trainer_get_threads (trainer), 2);
   convolve_trainer_set_spec (trainer, "shapes");
   convolve_trainer_set_dataset (trainer, convolve_dataset_slice (ds, 0, ds->n));
   convolve_trainer_set_validation (trainer, convolve_dataset_new_shapes (60, 9));
