@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "convolve-add-to-class.h"
+#include "convolve-class-manager.h"
 #include "convolve-class-store.h"
 #include "convolve-conv-lesson.h"
 #include "convolve-conv-mini.h"
@@ -775,6 +776,17 @@ add_class_show_cb (ConvolveWindow *self,
 }
 
 static void
+manage_classes_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  ConvolveWindow *self = user_data;
+  GtkWidget *window = convolve_class_manager_window_new (self->class_store, GTK_WINDOW (self));
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
 add_to_class_action (GSimpleAction *action,
                      GVariant      *parameter,
                      gpointer       user_data)
@@ -845,6 +857,7 @@ static const GActionEntry win_entries[] = {
   { .name = "next-page", .activate = next_page_action },
   { .name = "previous-page", .activate = previous_page_action },
   { .name = "add-to-class", .activate = add_to_class_action },
+  { .name = "manage-classes", .activate = manage_classes_action },
 };
 
 /* A small window (800×600, a projector at low resolution) gets the compact
