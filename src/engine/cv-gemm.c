@@ -523,18 +523,24 @@ gather_gemm_serial (int path, int m, int n, int k, const float *x,
 
 /* ---------------------------------------------------------------- threads
  *
- * A big GEMM is split by rows of C: thread t computes rows [t·chunk,
- * (t+1)·chunk), chunk a multiple of SPLIT_ALIGN, the last thread the rest.
- * Every row of C is computed by the same micro-kernel calls, over the same
- * slices of K in the same order, as without threads: rows of a tile never
- * mix, and with the boundaries multiples of 24 (of both 6 and 8) the 8-row
- * tiles and the single-row tail of the narrow gathering path fall on the
- * same rows too. So the result is bit-identical for any thread count and
+ * A big GEMM is split by rows of C into chunks whose boundaries are
+ * multiples of SPLIT_ALIGN. Every row of C is computed by the same
+ * micro-kernel calls, over the same slices of K in the same order, as
+ * without threads: rows of a tile never mix, and with the boundaries
+ * multiples of 24 (of both 6 and 8) the 8-row tiles and the single-row tail
+ * of the narrow gathering path fall on the same rows too. So the result is
+ * bit-identical for any thread count, and whichever thread computes a chunk;
  * nothing needs reducing. Each thread packs its own B panel.
  *
- * The workers are persistent: they wait for a generation counter to move
- * (spinning briefly, then on a condition variable), run their share, and
- * count down `pending`; the caller runs share 0 and waits for the count.
+ * The threads claim chunks from one counter, so when a worker is not
+ * scheduled (the other core busy), the caller computes the chunks itself
+ * and waits only for chunks already claimed. The counter is 64 bits:
+ * generation (one per product) in the high half, next chunk in the low
+ * half; a claim is a compare-and-swap on both, and a finished product's
+ * ticket is closed (next chunk UINT32_MAX) before the next is written, so a
+ * late worker can never claim a chunk of a product that is over. Workers are persistent: they
+ * wait for the generation to move (spinning briefly, then on a condition
+ * variable).
  */
 #define SPLIT_ALIGN 24
 #define SPLIT_MIN_FLOPS 1.5e6   /* 2·m·n·k below which one thread is faster */
@@ -545,7 +551,6 @@ typedef int (*ShareFn) (const void *job, int i0, int i1, CvScratch *scratch);
 
 typedef struct {
   struct CvPool *pool;
-  int            index;    /* 1 .. threads-1 */
   CvScratch      scratch;  /* its own panels */
 } Worker;
 
@@ -556,26 +561,51 @@ struct CvPool {
   int              started;
   pthread_mutex_t  mu;
   pthread_cond_t   go;
-  pthread_cond_t   done;
-  atomic_uint      gen;
-  atomic_int       pending;
+  pthread_cond_t   done_cond;
+  atomic_uint_least64_t ticket;   /* generation << 32 | next chunk */
+  atomic_int       done;          /* chunks finished in this generation */
   atomic_int       failed;
   int              quit;
-  /* the job of this generation */
+  /* the product of this generation, written before its ticket */
   ShareFn          fn;
   const void      *job;
   int              m, chunk;
+  atomic_int       n_chunks;
 };
 
+/* Claims and runs chunks of generation gen until none is left. */
 static void
-run_share (struct CvPool *pool, int t, CvScratch *scratch)
+run_chunks (struct CvPool *pool, uint32_t gen, CvScratch *scratch)
 {
-  int i0 = t * pool->chunk;
-  int i1 = t == pool->threads - 1 ? pool->m : i0 + pool->chunk;
-  if (i1 > pool->m)
-    i1 = pool->m;
-  if (i0 < i1 && pool->fn (pool->job, i0, i1, scratch) != 0)
-    atomic_store (&pool->failed, 1);
+  for (;;)
+    {
+      uint64_t t = atomic_load_explicit (&pool->ticket, memory_order_acquire);
+      if ((uint32_t) (t >> 32) != gen)
+        return;
+      uint32_t idx = (uint32_t) t;
+      if (idx >= (uint32_t) atomic_load_explicit (&pool->n_chunks, memory_order_relaxed))
+        return;
+      if (!atomic_compare_exchange_weak_explicit (&pool->ticket, &t, t + 1,
+                                                  memory_order_acq_rel, memory_order_acquire))
+        continue;
+      int i0 = (int) idx * pool->chunk;
+      int i1 = i0 + pool->chunk < pool->m ? i0 + pool->chunk : pool->m;
+      if (pool->fn (pool->job, i0, i1, scratch) != 0)
+        atomic_store (&pool->failed, 1);
+      if (atomic_fetch_add_explicit (&pool->done, 1, memory_order_acq_rel) + 1
+          == atomic_load_explicit (&pool->n_chunks, memory_order_relaxed))
+        {
+          pthread_mutex_lock (&pool->mu);
+          pthread_cond_signal (&pool->done_cond);
+          pthread_mutex_unlock (&pool->mu);
+        }
+    }
+}
+
+static uint32_t
+generation (struct CvPool *pool)
+{
+  return (uint32_t) (atomic_load_explicit (&pool->ticket, memory_order_acquire) >> 32);
 }
 
 static void *
@@ -583,27 +613,21 @@ worker_main (void *data)
 {
   Worker *w = data;
   struct CvPool *pool = w->pool;
-  unsigned seen = 0;
+  uint32_t seen = 0;
   for (;;)
     {
       int spins = 0;
-      while (atomic_load_explicit (&pool->gen, memory_order_acquire) == seen && spins < SPIN)
+      while (generation (pool) == seen && spins < SPIN)
         spins++;
       pthread_mutex_lock (&pool->mu);
-      while (atomic_load (&pool->gen) == seen && !pool->quit)
+      while (generation (pool) == seen && !pool->quit)
         pthread_cond_wait (&pool->go, &pool->mu);
       int quit = pool->quit;
       pthread_mutex_unlock (&pool->mu);
       if (quit)
         return NULL;
-      seen = atomic_load (&pool->gen);
-      run_share (pool, w->index, &w->scratch);
-      if (atomic_fetch_sub_explicit (&pool->pending, 1, memory_order_acq_rel) == 1)
-        {
-          pthread_mutex_lock (&pool->mu);
-          pthread_cond_signal (&pool->done);
-          pthread_mutex_unlock (&pool->mu);
-        }
+      seen = generation (pool);
+      run_chunks (pool, seen, &w->scratch);
     }
 }
 
@@ -621,7 +645,7 @@ pool_free (struct CvPool *pool)
   for (int t = 1; t < pool->threads; t++)
     cv_scratch_free (&pool->workers[t].scratch);
   pthread_cond_destroy (&pool->go);
-  pthread_cond_destroy (&pool->done);
+  pthread_cond_destroy (&pool->done_cond);
   pthread_mutex_destroy (&pool->mu);
   free (pool);
 }
@@ -634,16 +658,16 @@ pool_new (int threads)
     return NULL;
   pool->threads = threads;
   pool->started = 1;
-  atomic_init (&pool->gen, 0);
-  atomic_init (&pool->pending, 0);
+  atomic_init (&pool->ticket, 0);
+  atomic_init (&pool->done, 0);
   atomic_init (&pool->failed, 0);
+  atomic_init (&pool->n_chunks, 0);
   pthread_mutex_init (&pool->mu, NULL);
   pthread_cond_init (&pool->go, NULL);
-  pthread_cond_init (&pool->done, NULL);
+  pthread_cond_init (&pool->done_cond, NULL);
   for (int t = 1; t < threads; t++)
     {
       pool->workers[t].pool = pool;
-      pool->workers[t].index = t;
       if (pthread_create (&pool->tids[t], NULL, worker_main, &pool->workers[t]) != 0)
         {
           pool_free (pool);
@@ -669,6 +693,12 @@ cv_scratch_set_threads (CvScratch *s, int threads)
   s->threads = threads;
 }
 
+static int
+round_up (int v, int to)
+{
+  return (v + to - 1) / to * to;
+}
+
 /* Runs fn over rows [0, m) on the scratch's threads, or returns 1 if the
  * product is too small to split (or no thread could be started): the
  * caller then runs it itself. */
@@ -683,28 +713,36 @@ split (CvScratch *s, int m, double flops, ShareFn fn, const void *job, int *stat
   if (pool == NULL)
     return 1;
   int t = pool->threads;
-  int chunk = (m + t - 1) / t;
-  chunk = (chunk + SPLIT_ALIGN - 1) / SPLIT_ALIGN * SPLIT_ALIGN;
+  /* About three chunks a thread, none under 48 rows (each packs B). */
+  int chunk = round_up ((m + 3 * t - 1) / (3 * t), SPLIT_ALIGN);
+  if (chunk < 2 * SPLIT_ALIGN)
+    chunk = round_up ((m + t - 1) / t, SPLIT_ALIGN);
   pool->fn = fn;
   pool->job = job;
   pool->m = m;
   pool->chunk = chunk;
+  int n_chunks = (m + chunk - 1) / chunk;
+  atomic_store_explicit (&pool->n_chunks, n_chunks, memory_order_relaxed);
   atomic_store (&pool->failed, 0);
-  atomic_store (&pool->pending, t - 1);
+  atomic_store (&pool->done, 0);
+  uint32_t gen = generation (pool) + 1;
+  atomic_store_explicit (&pool->ticket, (uint64_t) gen << 32, memory_order_release);
   pthread_mutex_lock (&pool->mu);
-  atomic_fetch_add_explicit (&pool->gen, 1, memory_order_release);
   pthread_cond_broadcast (&pool->go);
   pthread_mutex_unlock (&pool->mu);
 
-  run_share (pool, 0, s);
+  run_chunks (pool, gen, s);
 
   int spins = 0;
-  while (atomic_load_explicit (&pool->pending, memory_order_acquire) != 0 && spins < SPIN)
+  while (atomic_load_explicit (&pool->done, memory_order_acquire) != n_chunks && spins < SPIN)
     spins++;
   pthread_mutex_lock (&pool->mu);
-  while (atomic_load (&pool->pending) != 0)
-    pthread_cond_wait (&pool->done, &pool->mu);
+  while (atomic_load (&pool->done) != n_chunks)
+    pthread_cond_wait (&pool->done_cond, &pool->mu);
   pthread_mutex_unlock (&pool->mu);
+  /* Close the generation before the next product's fields are written: a
+   * worker still holding this ticket then fails its claim. */
+  atomic_store_explicit (&pool->ticket, ((uint64_t) gen << 32) | UINT32_MAX, memory_order_release);
   *status = atomic_load (&pool->failed) ? -1 : 0;
   return 0;
 }
