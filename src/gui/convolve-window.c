@@ -589,8 +589,11 @@ visible_page_cb (ConvolveWindow *self)
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
 
   /* Each page's keys (F5–F8 on Train, Page Up/Down on Learn) act where
-   * the focus is inside the page: put it there unless it already is. */
-  if (page != NULL && (focus == NULL || !gtk_widget_is_ancestor (focus, page)))
+   * the focus is inside the page: put it there unless it already is. The
+   * Draw page's keys work from anywhere, and a focused button there would
+   * take Space and Enter for itself. */
+  if (page != NULL && g_strcmp0 (name, "draw") != 0
+      && (focus == NULL || !gtk_widget_is_ancestor (focus, page)))
     gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
 
   if (g_strcmp0 (name, "convolution") == 0)
@@ -950,6 +953,10 @@ convolve_window_dispose (GObject *object)
   g_clear_object (&self->kept_model);
   g_clear_object (&self->kept_file);
   g_clear_object (&self->my_classes_model);
+  /* Tearing the stack down changes its visible page: no callbacks into
+   * pages that are half gone. */
+  if (self->view_stack != NULL)
+    g_signal_handlers_disconnect_by_data (self->view_stack, self);
   /* The Train page owns the trainer and cancels and joins a running
    * training in its own dispose, from the template below. */
   if (self->trainer != NULL)
