@@ -83,6 +83,7 @@ struct _ConvolveWindow
   gboolean              conv_page_stale; /* the drawing changed since the Convolution page got it */
   gboolean              live;          /* the Draw page follows a running training */
   gboolean              my_classes;    /* the Draw page is in "My classes" mode */
+  gboolean              builtin;       /* the model is the mode's shipped one */
   gboolean              compact;
   guint                 compact_idle_id;
 };
@@ -135,7 +136,7 @@ update_prompt (ConvolveWindow *self)
     prompt = _("Draw something: the network in training guesses");
   else if (self->my_classes)
     prompt = _("Draw one of your classes");
-  else if (self->model_file != NULL)
+  else if (!self->builtin)
     prompt = _("Draw something for the network to guess");
   else if (g_strcmp0 (mode, "shapes") == 0)
     prompt = _("Draw a circle, a square or a triangle");
@@ -223,6 +224,7 @@ set_model (ConvolveWindow *self,
   g_clear_object (&self->model);
   self->model = model;
   g_set_object (&self->model_file, file);
+  self->builtin = FALSE;               /* load_builtin says otherwise */
 
   self->n_classes = model != NULL ? convolve_model_get_n_classes (model) : 0;
   self->input_size = model != NULL ? convolve_model_get_input_size (model) : 28;
@@ -283,6 +285,8 @@ load_builtin (ConvolveWindow *self)
     }
 
   set_model (self, model, NULL);
+  self->builtin = model != NULL;
+  update_prompt (self);
   return model != NULL;
 }
 
@@ -358,7 +362,7 @@ mode_change_state (GSimpleAction *action,
   g_simple_action_set_state (action, value);
   if (!g_str_equal (mode, current))
     g_settings_set_string (self->settings, "mode", mode);   /* → mode_changed_cb */
-  else if (self->model_file != NULL || self->model == NULL || self->my_classes || self->live)
+  else if (!self->builtin)
     {
       g_settings_set_string (self->settings, "last-model", "");
       load_builtin (self);
