@@ -158,23 +158,41 @@ def train_page(app, win, timeout):
     if not got:
         return False
 
-    use = find(app, lambda a: a.getRole() == pyatspi.ROLE_PUSH_BUTTON
-               and a.name == "Use This Model")
-    if use is None:
+    def press_use():
+        # The page rebuilds widgets as a run ends: an accessible found a
+        # moment ago may be gone ("The application no longer exists").
+        try:
+            use = find(app, lambda a: a.getRole() == pyatspi.ROLE_PUSH_BUTTON
+                       and a.name == "Use This Model")
+            return use is not None and (use.queryAction().doAction(0) or True)
+        except Exception:
+            return False
+
+    def bar_names():
+        try:
+            return [b.name for b in class_bars(app)]
+        except Exception:
+            return []
+
+    def toast_texts():
+        try:
+            return toasts(app)
+        except Exception:
+            return []
+
+    if not poll(press_use, 10, 0.25):
         skip("Use This Model puts the shapes model on the Draw page", "no such button")
         return True
-    use.queryAction().doAction(0)
     shapes = ["circle", "square", "triangle"]
-    ok = poll(lambda: [b.name for b in class_bars(app)] == shapes
-              and any("Using the model you trained" in t for t in toasts(app)), 10)
+    ok = poll(lambda: bar_names() == shapes
+              and any("Using the model you trained" in t for t in toast_texts()), 10)
     check("Use This Model puts the shapes model on the Draw page, with a toast",
-          ok, ([b.name for b in class_bars(app)], toasts(app)))
+          ok, (bar_names(), toast_texts()))
     run("xdotool", "windowfocus", "--sync", win.wid)
     run("xdotool", "key", "ctrl+1")
     digits = [str(d) for d in range(10)]
-    ok = poll(lambda: [b.name for b in class_bars(app)] == digits, 10)
-    check("... and Ctrl+1 goes back to the shipped digits model", ok,
-          [b.name for b in class_bars(app)])
+    ok = poll(lambda: bar_names() == digits, 10)
+    check("... and Ctrl+1 goes back to the shipped digits model", ok, bar_names())
     return True
 
 
@@ -222,6 +240,14 @@ class Window:
         e = acc.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
         ox, oy = self.origin()
         return ox + e.x, oy + e.y, e.width, e.height
+
+
+def safe(f, default=None):
+    """f(), or default when the accessible went away meanwhile."""
+    try:
+        return f()
+    except Exception:
+        return default
 
 
 def click(win, acc):
@@ -513,7 +539,7 @@ def main():
                           and a.getRole() in (pyatspi.ROLE_RADIO_BUTTON, pyatspi.ROLE_CHECK_BOX))
             if digits is not None:          # long enough to still run at Ctrl+Q
                 click(win, digits)
-                poll(lambda: digits.getState().contains(pyatspi.STATE_CHECKED), 5)
+                poll(lambda: "CHECKED" in str(safe(lambda: digits.getState().getStates())), 5)
             else:
                 print("no Digits dataset button: training shapes", flush=True)
             time.sleep(0.5)
