@@ -99,8 +99,8 @@ cli_parse_int (const char  *option,
   if (!g_ascii_string_to_signed (text, 10, min, max, out, &local_error))
     {
       g_set_error (error, CLI_ERROR, CLI_ERROR_USAGE,
-                   _("--%s: “%s” is not a whole number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT),
-                   option, text, min, max);
+                   _("--%s: “%s” is not a whole number from %lld to %lld"),
+                   option, text, (long long) min, (long long) max);
       return FALSE;
     }
   return TRUE;

@@ -145,8 +145,8 @@ parse_header (const guint8 *p, gsize len, int min_dims, int max_dims,
   if (len < 4)
     {
       g_set_error (error, CONVOLVE_DATA_ERROR, CONVOLVE_DATA_ERROR_TRUNCATED,
-                   _("%s: the file ends after %" G_GSIZE_FORMAT " bytes, inside the IDX header"),
-                   display, len);
+                   _("%s: the file ends after %zu bytes, inside the IDX header"),
+                   display, (size_t) len);
       return FALSE;
     }
   if (p[0] != 0 || p[1] != 0)
@@ -179,8 +179,8 @@ parse_header (const guint8 *p, gsize len, int min_dims, int max_dims,
   if (len < 4 + 4 * (gsize) f->ndims)
     {
       g_set_error (error, CONVOLVE_DATA_ERROR, CONVOLVE_DATA_ERROR_TRUNCATED,
-                   _("%s: the file ends after %" G_GSIZE_FORMAT " bytes, inside the IDX header"),
-                   display, len);
+                   _("%s: the file ends after %zu bytes, inside the IDX header"),
+                   display, (size_t) len);
       return FALSE;
     }
 
@@ -206,9 +206,11 @@ parse_header (const guint8 *p, gsize len, int min_dims, int max_dims,
     }
   if (total > IDX_MAX_BYTES)
     {
+      /* C99 conversions, not GLib's format macros, which xgettext cannot
+       * expand inside a translatable string. */
       g_set_error (error, CONVOLVE_DATA_ERROR, CONVOLVE_DATA_ERROR_INVALID,
-                   _("%s: the header claims %" G_GUINT64_FORMAT " values, more than this program reads"),
-                   display, total);
+                   _("%s: the header claims %llu values, more than this program reads"),
+                   display, (unsigned long long) total);
       return FALSE;
     }
   *expected = 4 + 4 * (guint64) f->ndims + total;
@@ -294,16 +296,16 @@ read_idx (GFile *file, int min_dims, int max_dims, const char *kind,
   if (len < expected)
     {
       g_set_error (error, CONVOLVE_DATA_ERROR, CONVOLVE_DATA_ERROR_TRUNCATED,
-                   _("%s: the file ends after %" G_GSIZE_FORMAT " of %" G_GUINT64_FORMAT " bytes"),
-                   display, len, expected);
+                   _("%s: the file ends after %zu of %llu bytes"),
+                   display, (size_t) len, (unsigned long long) expected);
       idx_file_clear (f);
       return FALSE;
     }
   if (len > expected)
     {
       g_set_error (error, CONVOLVE_DATA_ERROR, CONVOLVE_DATA_ERROR_INVALID,
-                   _("%s: the file goes on after the %" G_GUINT64_FORMAT " bytes its header describes"),
-                   display, expected);
+                   _("%s: the file goes on after the %llu bytes its header describes"),
+                   display, (unsigned long long) expected);
       idx_file_clear (f);
       return FALSE;
     }
