@@ -24,6 +24,7 @@ typedef struct {
   GtkWidget *window;
   GtkWidget *page;
   GPtrArray *expected_lines;   /* what the trainer's signals said */
+  GArray    *expected_rows;    /* double[5]: epoch, loss, accuracy, val, seconds */
   int        batches;
   int        use_model_count;
 } Fixture;
@@ -38,7 +39,9 @@ epoch_finished_cb (ConvolveTrainer *trainer,
                    Fixture         *f)
 {
   int epochs = convolve_trainer_get_epochs (trainer);
+  double row[5] = { epoch, loss, accuracy, val_accuracy, seconds };
 
+  g_array_append_vals (f->expected_rows, row, 5);
   g_ptr_array_add (f->expected_lines,
                    g_strdup_printf ("Epoch %d/%d · loss %.3f · accuracy %.1f%% · validation %.1f%% · %.1f s",
                                     epoch, epochs, loss, 100.0 * accuracy, 100.0 * val_accuracy, seconds));
@@ -70,6 +73,7 @@ setup (void **state)
   ConvolveTrainer *trainer;
 
   f->expected_lines = g_ptr_array_new_with_free_func (g_free);
+  f->expected_rows = g_array_new (FALSE, FALSE, sizeof (double));
   f->page = convolve_train_page_new ();
   f->window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
@@ -92,6 +96,7 @@ teardown (void **state)
 
   gtk_window_destroy (GTK_WINDOW (f->window));
   g_ptr_array_unref (f->expected_lines);
+  g_array_unref (f->expected_rows);
   g_free (f);
   return 0;
 }
@@ -242,6 +247,27 @@ test_full_training (void **state)
   assert_int_equal (g_strv_length ((char **) lines), f->expected_lines->len);
   for (guint i = 0; i < f->expected_lines->len; i++)
     assert_string_equal (lines[i], g_ptr_array_index (f->expected_lines, i));
+
+  /* The history to export as CSV: a header and the same numbers. */
+  {
+    g_autofree char *csv = convolve_train_page_get_history_csv (page);
+    g_auto(GStrv) rows = NULL;
+
+    assert_non_null (csv);
+    rows = g_strsplit (csv, "\n", -1);
+    assert_string_equal (rows[0], "epoch,loss,accuracy,val_accuracy,seconds");
+    assert_int_equal (g_strv_length (rows), epochs + 2);   /* and "" after the last \n */
+    assert_string_equal (rows[epochs + 1], "");
+    for (int i = 0; i < epochs; i++)
+      {
+        g_auto(GStrv) cells = g_strsplit (rows[i + 1], ",", -1);
+        const double *want = &g_array_index (f->expected_rows, double, 5 * i);
+
+        assert_int_equal (g_strv_length (cells), 5);
+        for (int c = 0; c < 5; c++)
+          assert_true (fabs (g_ascii_strtod (cells[c], NULL) - want[c]) < 1e-3);
+      }
+  }
 
   assert_non_null (find_widget (f->page, is_label_with_text, "Finished"));
   assert_true (action_enabled (f, "train.start"));

@@ -575,6 +575,15 @@ convolve_conv_view_refresh (ConvolveConvView *self)
   update_accessible (self);
 }
 
+static cairo_status_t
+append_png (void                *closure,
+            const unsigned char *data,
+            unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
 gboolean
 convolve_conv_view_save_png (ConvolveConvView *self,
                              const char       *path,
@@ -584,6 +593,8 @@ convolve_conv_view_save_png (ConvolveConvView *self,
   int h = MAX (gtk_widget_get_height (GTK_WIDGET (self)), 260);
   ConvolveConvPalette palette;
   ConvolveConvLayout layout;
+  g_autoptr(GByteArray) png = NULL;
+  g_autoptr(GFile) file = NULL;
   cairo_surface_t *surface;
   cairo_status_t status;
   cairo_t *cr;
@@ -600,7 +611,8 @@ convolve_conv_view_save_png (ConvolveConvView *self,
   convolve_conv_draw (cr, self->lesson, &layout, &palette, &self->options);
   cairo_destroy (cr);
 
-  status = cairo_surface_write_to_png (surface, path);
+  png = g_byte_array_new ();
+  status = cairo_surface_write_to_png_stream (surface, append_png, png);
   cairo_surface_destroy (surface);
   if (status != CAIRO_STATUS_SUCCESS)
     {
@@ -608,5 +620,8 @@ convolve_conv_view_save_png (ConvolveConvView *self,
                    _("Could not write the picture: %s"), cairo_status_to_string (status));
       return FALSE;
     }
-  return TRUE;
+  /* Atomically: an interrupted export leaves the old file whole. */
+  file = g_file_new_for_path (path);
+  return g_file_replace_contents (file, (const char *) png->data, png->len, NULL, FALSE,
+                                  G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, error);
 }

@@ -78,6 +78,7 @@ struct _ConvolveTrainPage
   ConvolveClassStore   *class_store;
   CvNet                *arch_net;          /* the spec's layers, for the table and kernels */
   GPtrArray            *log_lines;         /* char *, NULL-terminated */
+  GArray               *history;           /* HistoryRow, one per finished epoch */
   int                  *confusion_counts;  /* (n, n) of the last run */
   int                  *predictions;       /* one per evaluated sample */
   ConvolveDataset      *evaluated;         /* a copy of the set the matrix counts */
@@ -99,6 +100,15 @@ struct _ConvolveTrainPage
 };
 
 G_DEFINE_FINAL_TYPE (ConvolveTrainPage, convolve_train_page, GTK_TYPE_WIDGET)
+
+/* What the trainer reported at the end of an epoch, for the CSV export. */
+typedef struct {
+  int    epoch;
+  double loss;
+  double accuracy;
+  double val_accuracy;   /* < 0: no validation set */
+  double seconds;
+} HistoryRow;
 
 enum {
   USE_MODEL,
@@ -980,6 +990,7 @@ epoch_finished_cb (ConvolveTrainer   *trainer,
   self->epochs_done = epoch;
   self->epoch_loss_sum = 0.0;
   self->epoch_batches = 0;
+  g_array_append_val (self->history, ((HistoryRow) { epoch, loss, accuracy, val_accuracy, seconds }));
   convolve_chart_data_add_point (loss_data, self->loss_series, epoch, loss);
   convolve_chart_data_add_point (acc_data, self->train_series, epoch, accuracy);
   if (val_accuracy >= 0.0)
@@ -1114,6 +1125,7 @@ start_action (GtkWidget  *widget,
   gtk_text_buffer_set_text (buffer, "", 0);
   g_ptr_array_set_size (self->log_lines, 0);
   g_ptr_array_add (self->log_lines, NULL);
+  g_array_set_size (self->history, 0);
   self->epochs_done = 0;
   self->epoch_loss_sum = 0.0;
   self->epoch_batches = 0;
@@ -1464,18 +1476,18 @@ build_training (ConvolveTrainPage *self)
   /* Controls and state */
   controls = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   button = action_button (_("_Start"), "media-playback-start-symbolic", "train.start",
-                          _("Start training from fresh weights (F5)"), NULL);
+                          _("Start training from fresh weights (F6)"), NULL);
   gtk_widget_add_css_class (button, "suggested-action");
   gtk_box_append (GTK_BOX (controls), button);
   button = action_button (_("_Pause"), "media-playback-pause-symbolic", "train.pause",
-                          _("Pause or resume (F6)"), &self->pause_content);
+                          _("Pause or resume (F7)"), &self->pause_content);
   gtk_box_append (GTK_BOX (controls), button);
   gtk_box_append (GTK_BOX (controls),
                   action_button (_("Ste_p"), "go-next-symbolic", "train.step",
-                                 _("Learn from one batch, then wait (F7)"), NULL));
+                                 _("Learn from one batch, then wait (F8)"), NULL));
   gtk_box_append (GTK_BOX (controls),
                   action_button (_("S_top"), "media-playback-stop-symbolic", "train.stop",
-                                 _("Stop training (F8)"), NULL));
+                                 _("Stop training (F9)"), NULL));
   gtk_box_append (GTK_BOX (column), controls);
 
   /* The state in one large word, then how far the run has got. */
@@ -1654,6 +1666,7 @@ convolve_train_page_finalize (GObject *object)
 
   g_clear_pointer (&self->arch_net, cv_net_free);
   g_clear_pointer (&self->log_lines, g_ptr_array_unref);
+  g_clear_pointer (&self->history, g_array_unref);
   g_clear_pointer (&self->confusion_counts, g_free);
   g_clear_pointer (&self->predictions, g_free);
   g_clear_pointer (&self->evaluated, convolve_dataset_free);
@@ -1690,11 +1703,12 @@ convolve_train_page_class_init (ConvolveTrainPageClass *klass)
   gtk_widget_class_install_action (widget_class, "train.lower-rate", NULL, lower_rate_action);
 
   /* Keys a teacher can reach without looking, whatever has the focus on
-   * the page: F5 start, F6 pause or resume, F7 one batch, F8 stop. */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "train.start", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "train.pause", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F7, 0, "train.step", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "train.stop", NULL);
+   * the page: F6 start, F7 pause or resume, F8 one batch, F9 stop (F5 is
+   * presentation mode, everywhere). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "train.start", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F7, 0, "train.pause", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "train.step", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "train.stop", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "convolve-train-page");
@@ -1710,6 +1724,7 @@ convolve_train_page_init (ConvolveTrainPage *self)
   self->trainer = convolve_trainer_new ();
   self->log_lines = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->log_lines, NULL);
+  self->history = g_array_new (FALSE, FALSE, sizeof (HistoryRow));
   self->dataset = CONVOLVE_TRAIN_DATASET_SHAPES;
 
   self->toasts = adw_toast_overlay_new ();
@@ -1929,4 +1944,34 @@ convolve_train_page_show_cell (ConvolveTrainPage *self,
     }
   gtk_label_set_text (GTK_LABEL (self->cell_title), title);
   return found;
+}
+
+char *
+convolve_train_page_get_history_csv (ConvolveTrainPage *self)
+{
+  GString *csv;
+
+  g_return_val_if_fail (CONVOLVE_IS_TRAIN_PAGE (self), NULL);
+
+  if (self->history->len == 0)
+    return NULL;
+  /* Column names are for spreadsheets and scripts: not translated. The
+   * numbers use a dot whatever the locale, as CSV readers expect. */
+  csv = g_string_new ("epoch,loss,accuracy,val_accuracy,seconds\n");
+  for (guint i = 0; i < self->history->len; i++)
+    {
+      const HistoryRow *row = &g_array_index (self->history, HistoryRow, i);
+      char loss[G_ASCII_DTOSTR_BUF_SIZE], acc[G_ASCII_DTOSTR_BUF_SIZE];
+      char val[G_ASCII_DTOSTR_BUF_SIZE], secs[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ascii_formatd (loss, sizeof loss, "%.6f", row->loss);
+      g_ascii_formatd (acc, sizeof acc, "%.6f", row->accuracy);
+      g_ascii_formatd (secs, sizeof secs, "%.3f", row->seconds);
+      if (row->val_accuracy >= 0.0)
+        g_ascii_formatd (val, sizeof val, "%.6f", row->val_accuracy);
+      else
+        val[0] = '\0';
+      g_string_append_printf (csv, "%d,%s,%s,%s,%s\n", row->epoch, loss, acc, val, secs);
+    }
+  return g_string_free (csv, FALSE);
 }

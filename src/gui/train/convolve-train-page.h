@@ -71,6 +71,11 @@ GtkWidget       *convolve_train_page_get_accuracy_chart (ConvolveTrainPage *self
 const char *const *convolve_train_page_get_log_lines (ConvolveTrainPage   *self);
 const int       *convolve_train_page_get_confusion   (ConvolveTrainPage   *self,
                                                       int                 *n_classes);
+/* The finished epochs of the current or last run as CSV, a header line
+ * (epoch,loss,accuracy,val_accuracy,seconds) and a row per epoch, or NULL
+ * before the first epoch ends. Free with g_free(). */
+char            *convolve_train_page_get_history_csv (ConvolveTrainPage *self);
+
 /* Shows the pictures of one confusion-matrix cell, as a click does;
  * returns how many there are. */
 guint            convolve_train_page_show_cell       (ConvolveTrainPage   *self,
