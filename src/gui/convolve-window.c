@@ -12,6 +12,7 @@
 #include "convolve-conv-lesson.h"
 #include "convolve-conv-mini.h"
 #include "convolve-conv-page.h"
+#include "convolve-export.h"
 #include "convolve-learn-page.h"
 #include "convolve-model.h"
 #include "convolve-network-view.h"
@@ -60,6 +61,11 @@ struct _ConvolveWindow
   ConvolveLearnPage    *learn_page;
   GtkMenuButton        *add_class_button;
   GtkWidget            *my_classes_button;
+  GtkWidget            *brush_smaller_button;
+  GtkWidget            *brush_bigger_button;
+  GtkWidget            *eraser_button;
+  GtkWidget            *undo_button;
+  GtkWidget            *redo_button;
 
   /* owned */
   GSettings            *settings;
@@ -71,6 +77,8 @@ struct _ConvolveWindow
   GFile                *kept_file;
   ConvolveModel        *my_classes_model; /* trained on My classes, or NULL */
   GtkFileChooserNative *chooser;
+  GtkCssProvider       *presentation_css;  /* sizes, while presenting */
+  GtkCssProvider       *contrast_css;      /* colours, while presenting */
   AdwToast             *last_toast;    /* weak */
   float                *gray;          /* (RASTER_SIZE, RASTER_SIZE) */
   float                *probs;         /* (n_classes) */
@@ -85,10 +93,18 @@ struct _ConvolveWindow
   gboolean              my_classes;    /* the Draw page is in "My classes" mode */
   gboolean              builtin;       /* the model is the mode's shipped one */
   gboolean              compact;
+  gboolean              presentation;
+  gboolean              was_fullscreen;    /* before presentation mode */
   guint                 compact_idle_id;
 };
 
 G_DEFINE_FINAL_TYPE (ConvolveWindow, convolve_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void     apply_compact (ConvolveWindow *self,
+                               gboolean        compact);
+static gboolean escape_cb (GtkWidget *widget,
+                           GVariant  *args,
+                           gpointer   user_data);
 
 static void
 toast (ConvolveWindow *self,
@@ -290,17 +306,21 @@ load_builtin (ConvolveWindow *self)
   return model != NULL;
 }
 
+/* On failure the message names the file and the problem; it is shown
+ * as a toast and set in @error, and the model in use stays. */
 static gboolean
 load_file (ConvolveWindow *self,
-           GFile          *file)
+           GFile          *file,
+           GError        **error)
 {
-  g_autoptr(GError) error = NULL;
-  ConvolveModel *model = convolve_model_new_from_file (file, &error);
+  g_autoptr(GError) local_error = NULL;
+  ConvolveModel *model = convolve_model_new_from_file (file, &local_error);
 
   if (model == NULL)
     {
-      g_autofree char *text = describe_file_error (FALSE, file, error);
+      g_autofree char *text = describe_file_error (FALSE, file, local_error);
       toast (self, text, 10);
+      g_set_error_literal (error, local_error->domain, local_error->code, text);
       return FALSE;
     }
 
@@ -378,15 +398,8 @@ open_response_cb (ConvolveWindow       *self,
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
 
-      if (file != NULL && load_file (self, file))
-        {
-          g_autofree char *path = g_file_get_path (file);
-          g_autofree char *name = g_file_get_basename (file);
-          g_autofree char *text = g_strdup_printf (_("Opened “%s”"), name);
-
-          g_settings_set_string (self->settings, "last-model", path != NULL ? path : "");
-          toast (self, text, 3);
-        }
+      if (file != NULL)
+        convolve_window_open_model (self, file, NULL);
     }
   g_clear_object (&self->chooser);
 }
@@ -848,7 +861,228 @@ add_draw_keys (ConvolveWindow *self)
                                                             gtk_callback_action_new (draw_key_cb,
                                                                                      (gpointer) draw_keys[i].action,
                                                                                      NULL)));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                          gtk_callback_action_new (escape_cb, NULL, NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
+/* ---- export */
+
+static void
+export_report (gpointer    user_data,
+               const char *message,
+               gboolean    failed)
+{
+  toast (CONVOLVE_WINDOW (user_data), message, failed ? 10 : 3);
+}
+
+/* The picture of the page on screen: the drawing, the network, or the
+ * Train page's two charts. */
+static GBytes *
+produce_page_png (gpointer  user_data,
+                  GError  **error)
+{
+  ConvolveWindow *self = user_data;
+  const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
+  GtkWidget *widgets[2] = { NULL, NULL };
+
+  if (g_strcmp0 (page, "draw") == 0)
+    widgets[0] = GTK_WIDGET (self->canvas);
+  else if (g_strcmp0 (page, "network") == 0)
+    widgets[0] = GTK_WIDGET (self->network_view);
+  else if (g_strcmp0 (page, "train") == 0)
+    {
+      widgets[0] = convolve_train_page_get_loss_chart (self->train_page);
+      widgets[1] = convolve_train_page_get_accuracy_chart (self->train_page);
+    }
+  return convolve_export_widgets_to_png (widgets, G_N_ELEMENTS (widgets), 2.0, error);
+}
+
+static GBytes *
+produce_history_csv (gpointer  user_data,
+                     GError  **error)
+{
+  ConvolveWindow *self = user_data;
+  char *csv = convolve_train_page_get_history_csv (self->train_page);
+
+  if (csv == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _("No epoch has finished yet."));
+      return NULL;
+    }
+  return g_bytes_new_take (csv, strlen (csv));
+}
+
+static void
+export_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  ConvolveWindow *self = user_data;
+  const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
+  const char *title, *name;
+
+  if (g_strcmp0 (page, "convolution") == 0)
+    {
+      /* The Convolution page draws its own picture, larger than the screen. */
+      gtk_widget_activate_action (GTK_WIDGET (self->conv_page), "conv.export", NULL);
+      return;
+    }
+  if (g_strcmp0 (page, "draw") == 0)
+    {
+      if (!self->drawn)
+        {
+          toast (self, _("Draw something first: the canvas is empty."), 4);
+          return;
+        }
+      title = _("Export the Drawing as PNG");
+      /* Translators: a file name; keep the .png */
+      name = _("drawing.png");
+    }
+  else if (g_strcmp0 (page, "network") == 0)
+    {
+      title = _("Export the Network as PNG");
+      /* Translators: a file name; keep the .png */
+      name = _("network.png");
+    }
+  else if (g_strcmp0 (page, "train") == 0)
+    {
+      title = _("Export the Charts as PNG");
+      /* Translators: a file name; keep the .png */
+      name = _("training-charts.png");
+    }
+  else
+    {
+      toast (self, _("This page has no picture to export. The Draw, Convolution, "
+                     "Network and Train pages do."), 5);
+      return;
+    }
+  convolve_export_choose (GTK_WINDOW (self), title, name, _("PNG pictures"), "image/png",
+                          produce_page_png, export_report, self);
+}
+
+static void
+export_history_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  ConvolveWindow *self = user_data;
+  g_autofree char *csv = convolve_train_page_get_history_csv (self->train_page);
+
+  if (csv == NULL)
+    {
+      toast (self, _("There is no training history yet: train a network on the Train page first."), 5);
+      return;
+    }
+  convolve_export_choose (GTK_WINDOW (self), _("Export the Training History as CSV"),
+                          /* Translators: a file name; keep the .csv */
+                          _("training-history.csv"), _("CSV tables"), "text/csv",
+                          produce_history_csv, export_report, self);
+}
+
+/* ---- presentation mode */
+
+#define PRESENTATION_PRIORITY (GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 10)
+
+static GtkCssProvider *
+add_css (ConvolveWindow *self,
+         const char     *resource)
+{
+  GtkCssProvider *provider = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (provider, resource);
+  gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              PRESENTATION_PRIORITY);
+  return provider;
+}
+
+static void
+remove_css (ConvolveWindow  *self,
+            GtkCssProvider **provider)
+{
+  if (*provider == NULL)
+    return;
+  gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
+                                                 GTK_STYLE_PROVIDER (*provider));
+  g_clear_object (provider);
+}
+
+/* The high-contrast colours follow the light or dark style. */
+static void
+update_contrast (ConvolveWindow *self)
+{
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+
+  remove_css (self, &self->contrast_css);
+  if (self->presentation)
+    self->contrast_css = add_css (self, dark ? "/io/github/convolve/Convolve/ui/presentation-dark.css"
+                                             : "/io/github/convolve/Convolve/ui/presentation-light.css");
+}
+
+static void
+set_presentation (ConvolveWindow *self,
+                  gboolean        presentation)
+{
+  GtkWidget *secondary[] = {
+    self->brush_smaller_button, GTK_WIDGET (self->brush_label), self->brush_bigger_button,
+    self->eraser_button, self->undo_button, self->redo_button,
+  };
+
+  presentation = !!presentation;
+  if (presentation == self->presentation)
+    return;
+  self->presentation = presentation;
+  g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "presentation")),
+                             g_variant_new_boolean (presentation));
+
+  if (presentation)
+    {
+      self->was_fullscreen = gtk_window_is_fullscreen (GTK_WINDOW (self));
+      gtk_window_fullscreen (GTK_WINDOW (self));
+      gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
+      self->presentation_css = add_css (self, "/io/github/convolve/Convolve/ui/presentation.css");
+    }
+  else
+    {
+      if (!self->was_fullscreen)
+        gtk_window_unfullscreen (GTK_WINDOW (self));
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "presentation");
+      remove_css (self, &self->presentation_css);
+    }
+  update_contrast (self);
+  apply_compact (self, self->compact);
+  /* Their keys still work: −, +, E, Ctrl+Z, Ctrl+Shift+Z. */
+  for (guint i = 0; i < G_N_ELEMENTS (secondary); i++)
+    gtk_widget_set_visible (secondary[i], !presentation);
+
+  if (presentation)
+    toast (self, _("Presentation mode: press F5 or Escape to leave it"), 4);
+}
+
+static void
+presentation_change_state (GSimpleAction *action,
+                           GVariant      *value,
+                           gpointer       user_data)
+{
+  set_presentation (user_data, g_variant_get_boolean (value));
+}
+
+/* Escape leaves presentation mode, unless a menu, a popover or a text
+ * field took it first (this runs in the bubble phase). */
+static gboolean
+escape_cb (GtkWidget *widget,
+           GVariant  *args,
+           gpointer   user_data)
+{
+  ConvolveWindow *self = CONVOLVE_WINDOW (widget);
+
+  if (!self->presentation)
+    return FALSE;
+  set_presentation (self, FALSE);
+  return TRUE;
 }
 
 static const GActionEntry win_entries[] = {
@@ -865,6 +1099,9 @@ static const GActionEntry win_entries[] = {
   { .name = "previous-page", .activate = previous_page_action },
   { .name = "add-to-class", .activate = add_to_class_action },
   { .name = "manage-classes", .activate = manage_classes_action },
+  { .name = "export", .activate = export_action },
+  { .name = "export-history", .activate = export_history_action },
+  { .name = "presentation", .state = "false", .change_state = presentation_change_state },
 };
 
 /* A small window (800×600, a projector at low resolution) gets the compact
@@ -882,7 +1119,8 @@ apply_compact (ConvolveWindow *self,
     gtk_widget_remove_css_class (GTK_WIDGET (self), "compact");
   gtk_widget_set_size_request (GTK_WIDGET (self->input_view),
                                compact ? 168 : 224, compact ? 168 : 224);
-  gtk_widget_set_visible (GTK_WIDGET (self->conv_mini), !compact);
+  /* The kernel preview is the first to go: the Convolution page has it. */
+  gtk_widget_set_visible (GTK_WIDGET (self->conv_mini), !compact && !self->presentation);
   gtk_widget_set_size_request (GTK_WIDGET (self->confidence), compact ? 220 : 300, -1);
   gtk_widget_set_margin_start (self->draw_page, compact ? 12 : 24);
   gtk_widget_set_margin_end (self->draw_page, compact ? 12 : 24);
@@ -949,6 +1187,8 @@ convolve_window_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  remove_css (self, &self->presentation_css);
+  remove_css (self, &self->contrast_css);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
@@ -1025,6 +1265,11 @@ convolve_window_class_init (ConvolveWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, learn_page);
   gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, add_class_button);
   gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, my_classes_button);
+  gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, brush_smaller_button);
+  gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, brush_bigger_button);
+  gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, eraser_button);
+  gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, undo_button);
+  gtk_widget_class_bind_template_child (widget_class, ConvolveWindow, redo_button);
 }
 
 static void
@@ -1078,6 +1323,8 @@ convolve_window_init (ConvolveWindow *self)
                            G_CALLBACK (mode_changed_cb), self, G_CONNECT_SWAPPED);
 
   add_draw_keys (self);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (update_contrast), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view_stack, "notify::visible-child-name",
                            G_CALLBACK (visible_page_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->conv_mini, "open",
@@ -1119,7 +1366,7 @@ convolve_window_init (ConvolveWindow *self)
     {
       g_autoptr(GFile) file = g_file_new_for_path (last);
 
-      if (!load_file (self, file))
+      if (!load_file (self, file, NULL))
         {
           g_settings_set_string (self->settings, "last-model", "");
           load_builtin (self);
@@ -1168,4 +1415,53 @@ convolve_window_predict (ConvolveWindow *self)
 
   rasterize (self);
   predict_gray (self);
+}
+
+gboolean
+convolve_window_open_model (ConvolveWindow *self,
+                            GFile          *file,
+                            GError        **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (CONVOLVE_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if (!load_file (self, file, error))
+    return FALSE;
+  path = g_file_get_path (file);
+  name = g_file_get_basename (file);
+  /* Translators: %s is a file name. */
+  text = g_strdup_printf (_("Opened “%s”"), name);
+  g_settings_set_string (self->settings, "last-model", path != NULL ? path : "");
+  toast (self, text, 3);
+  return TRUE;
+}
+
+void
+convolve_window_set_mode (ConvolveWindow *self,
+                          const char     *mode)
+{
+  g_return_if_fail (CONVOLVE_IS_WINDOW (self));
+
+  if (g_strcmp0 (mode, "my-classes") == 0 && self->my_classes_model == NULL)
+    {
+      /* Nothing trained yet: the place where that happens. */
+      convolve_train_page_select_dataset (self->train_page, CONVOLVE_TRAIN_DATASET_MY_CLASSES);
+      show_page (self, "train");
+      toast (self, _("There is no My Classes model yet: draw examples with “Add to Class…”, "
+                     "then train them here."), 8);
+      return;
+    }
+  g_action_group_change_action_state (G_ACTION_GROUP (self), "mode", g_variant_new_string (mode));
+}
+
+gboolean
+convolve_window_get_presentation (ConvolveWindow *self)
+{
+  g_return_val_if_fail (CONVOLVE_IS_WINDOW (self), FALSE);
+
+  return self->presentation;
 }

@@ -56,21 +56,6 @@ main (int   argc,
 
   g_set_application_name (_("Convolve"));
 
-  /* g_settings_new() aborts on a missing schema; say what to do instead. */
-  {
-    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-    g_autoptr(GSettingsSchema) schema = source != NULL
-      ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
-
-    if (schema == NULL)
-      {
-        g_printerr (_("convolve: the settings schema %s is not installed. Run "
-                      "./build/src/gui/convolve from the build directory, or "
-                      "install Convolve with “meson install”.\n"), APP_ID);
-        return 1;
-      }
-  }
-
   app = convolve_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -211,6 +211,35 @@ def sensitive(acc):
         return None
 
 
+def showing(acc):
+    try:
+        return acc.getState().contains(pyatspi.STATE_SHOWING)
+    except Exception:
+        return None
+
+
+def presentation(app, win):
+    """F5 turns presentation mode on: the secondary tools go, the canvas and
+    the guess stay; Escape brings the tools back."""
+    brush = find(app, lambda a: a.name == "Thinner brush" and a.getRole() == pyatspi.ROLE_PUSH_BUTTON)
+    check("the Draw page has a Thinner brush button", brush is not None)
+    if brush is None:
+        return
+    run("xdotool", "windowfocus", "--sync", win.wid)
+    run("xdotool", "key", "F5")
+    got = poll(lambda: showing(brush) is False, 5)
+    check("F5: presentation mode hides the brush buttons", got, showing(brush))
+    got = poll(lambda: find(app, lambda a: a.getRole() == pyatspi.ROLE_LABEL
+                            and a.name.startswith("Presentation mode")), 5)
+    check("... and says how to leave it", got is not None)
+    check("... and keeps the canvas and Clear",
+          showing(find(app, lambda a: a.name == "Drawing canvas"))
+          and showing(find(app, lambda a: a.name == "Clear")))
+    run("xdotool", "key", "Escape")
+    got = poll(lambda: showing(brush), 5)
+    check("Escape leaves presentation mode", got, showing(brush))
+
+
 def bar_percent(bar):
     """A class bar's percentage: the Value interface, else its description."""
     try:
@@ -523,10 +552,11 @@ def main():
         convolution_page(app, win, out)
         trained = train_page(app, win, float(os.environ.get("E2E_TRAIN_TIMEOUT", "240")))
 
-        # -- the brush from the keyboard, then Ctrl+Q quits and saves ------
+        # -- presentation mode, the brush from the keyboard, then Ctrl+Q ---
         run("xdotool", "windowfocus", "--sync", win.wid)
         run("xdotool", "key", "alt+1")
         time.sleep(0.3)
+        presentation(app, win)
         run("xdotool", "key", "plus", "plus")
         got = poll(lambda: find(app, lambda a: a.getRole() == pyatspi.ROLE_LABEL
                                 and a.name == "10"), 5)
@@ -543,9 +573,9 @@ def main():
             else:
                 print("no Digits dataset button: training shapes", flush=True)
             time.sleep(0.5)
-            run("xdotool", "key", "F5")
+            run("xdotool", "key", "F6")
             got = poll(lambda: text_of(status) == "Training", 10)
-            check("F5 starts training on the Train page", got, repr(text_of(status)))
+            check("F6 starts training on the Train page", got, repr(text_of(status)))
         training = status is not None and text_of(status) == "Training"
         if not training:
             skip("Ctrl+Q during training exits within a second",

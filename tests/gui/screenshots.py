@@ -6,6 +6,7 @@ Xvfb at the wanted size, a private bus and the settings (size, mode, style).
 
 usage: screenshots.py --app APP --out FILE.png --figure seven|triangle|none
                       [--page draw|convolution|network|train|learn]
+                      [--presentation]
 """
 import argparse
 import importlib.util
@@ -48,6 +49,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--figure", default="seven")
     ap.add_argument("--page", default="draw")
+    ap.add_argument("--presentation", action="store_true",
+                    help="press F5 first: presentation mode")
     args = ap.parse_args()
 
     env = dict(os.environ, GDK_BACKEND="x11")
@@ -65,6 +68,9 @@ def main():
         if args.figure != "none":
             e2e.drag({"seven": seven, "triangle": triangle}[args.figure](win.rect(canvas)))
         time.sleep(1.0)                     # bars settle, toasts fade in
+        if args.presentation:
+            e2e.run("xdotool", "key", "F5")
+            time.sleep(5.0)                 # its toast times out after 4 s
         pages = ["draw", "convolution", "network", "train", "learn"]
         if args.page != "draw":             # Alt+N shows page N
             e2e.run("xdotool", "key", f"alt+{pages.index(args.page) + 1}")

@@ -12,9 +12,9 @@ build=$(cd "${1:?usage: take-screenshots.sh BUILD_DIR [OUT_DIR]}" && pwd)
 out=${2:-$root/data/screenshots}
 mkdir -p "$out"
 
-shoot() {   # mode figure style width height [page]
-    local mode=$1 figure=$2 style=$3 w=$4 h=$5 page=${6:-draw}
-    local name="$page-$style-${w}x${h}"
+shoot() {   # mode figure style width height [page [presentation]]
+    local mode=$1 figure=$2 style=$3 w=$4 h=$5 page=${6:-draw} present=${7:-}
+    local name="$page-$style-${w}x${h}${present:+-presentation}"
     local tmp
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/convolve-shot.XXXXXX")
     mkdir -p "$tmp/config/glib-2.0/settings" "$tmp/run"
@@ -30,15 +30,21 @@ KEYS
     ADW_DEBUG_COLOR_SCHEME="prefer-$style" LANGUAGE="${SHOT_LANGUAGE:-C}" \
         "$root/build-aux/with-xvfb.sh" dbus-run-session -- \
         /usr/bin/python3 "$here/screenshots.py" --app "$build/src/gui/convolve" \
-        --figure "$figure" --page "$page" --out "$out/$name.png" 2>/dev/null
+        --figure "$figure" --page "$page" ${present:+--presentation} \
+        --out "$out/$name.png" 2>/dev/null
     # README material: small files (fewer colours, no metadata).
     convert "$out/$name.png" -strip -colors 128 "PNG8:$out/$name.png"
     rm -rf "$tmp"
 }
 
-# SHOT_PAGES="draw train" takes only those pages.
+# SHOT_PAGES="draw train" takes only those pages; SHOT_PRESENTATION=1 takes
+# each page in presentation mode at a projector's 1280×720 instead.
 for page in ${SHOT_PAGES:-draw convolution network train learn}; do
     for style in light dark; do
+        if [ -n "${SHOT_PRESENTATION:-}" ]; then
+            shoot "${SHOT_MODE:-digits}" "${SHOT_FIGURE:-seven}" "$style" 1280 720 "$page" yes
+            continue
+        fi
         shoot "${SHOT_MODE:-digits}" "${SHOT_FIGURE:-seven}" "$style" 1280 800 "$page"
         shoot "${SHOT_MODE:-digits}" "${SHOT_FIGURE:-seven}" "$style" 800 600 "$page"
     done

@@ -12,9 +12,11 @@
 #include <cmocka.h>
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 
 #include "convolve-canvas.h"
 #include "convolve-confidence.h"
+#include "convolve-export.h"
 #include "convolve-input-view.h"
 
 static char *out_dir;
@@ -489,6 +491,147 @@ test_confidence_dark (void **state)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* ------------------------------------------------------------- export */
+
+static void
+test_export_png (void **state)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *canvas = convolve_canvas_new ();
+  GtkWidget *hidden = convolve_canvas_new ();
+  GtkWidget *window;
+  GtkWidget *only_hidden[] = { hidden };
+  GtkWidget *both[2];
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GBytes) png2 = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint32 *px = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) nowhere = NULL;
+  gsize length = 0;
+  int w, h;
+
+  set_dark (FALSE);
+  gtk_widget_set_size_request (canvas, 200, 200);
+  gtk_box_append (GTK_BOX (box), canvas);
+  gtk_box_append (GTK_BOX (box), hidden);
+  gtk_widget_set_visible (hidden, FALSE);
+  window = show_in_window (box, 200, 200);
+  draw_cross (CONVOLVE_CANVAS (canvas), 200);
+  gtk_test_widget_wait_for_draw (window);
+
+  /* Twice the size, with a 16-pixel margin; the hidden one is left out. */
+  both[0] = canvas;
+  both[1] = hidden;
+  png = convolve_export_widgets_to_png (both, 2, 2.0, &error);
+  assert_null (error);
+  assert_non_null (png);
+  texture = gdk_texture_new_from_bytes (png, &error);
+  assert_null (error);
+  w = gdk_texture_get_width (texture);
+  h = gdk_texture_get_height (texture);
+  assert_int_equal (w, 2 * (200 + 32));
+  assert_int_equal (h, 2 * (200 + 32));
+  px = g_new (guint32, w * h);
+  gdk_texture_download (texture, (guchar *) px, w * 4);
+  /* Ink where the strokes cross, the light sheet beside them, and the
+   * window background (opaque) in the margin. */
+  assert_true (luma (px[(2 * 116) * w + 2 * 116]) < 100);
+  assert_true (luma (px[(2 * 46) * w + 2 * 46]) > 200);
+  assert_true (luma (px[4 * w + 4]) > 200);
+  assert_int_equal ((px[4 * w + 4] >> 24) & 0xff, 0xff);
+
+  /* Nothing shown, nothing to export: an error, not an empty picture. */
+  assert_null (convolve_export_widgets_to_png (only_hidden, 1, 2.0, &error));
+  assert_non_null (error);
+  g_clear_error (&error);
+
+  /* Written whole, then replaced whole. */
+  dir = g_dir_make_tmp ("convolve-export-XXXXXX", &error);
+  assert_non_null (dir);
+  path = g_build_filename (dir, "drawing.png", NULL);
+  file = g_file_new_for_path (path);
+  assert_true (convolve_export_write (file, png, &error));
+  assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  assert_int_equal (length, g_bytes_get_size (png));
+  assert_memory_equal (contents, g_bytes_get_data (png, NULL), length);
+  g_clear_pointer (&contents, g_free);
+  png2 = g_bytes_new_static ("epoch,loss\n1,0.5\n", 17);
+  assert_true (convolve_export_write (file, png2, &error));
+  assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  assert_int_equal (length, 17);
+  assert_memory_equal (contents, "epoch,loss\n1,0.5\n", 17);
+  /* A folder that does not exist: FALSE with a message. */
+  nowhere = g_file_new_build_filename (dir, "missing", "drawing.png", NULL);
+  assert_false (convolve_export_write (nowhere, png, &error));
+  assert_non_null (error);
+  assert_true (error->message[0] != '\0');
+  g_clear_error (&error);
+
+  g_unlink (path);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+count_parsing_errors (GtkCssProvider *provider,
+                      GtkCssSection  *section,
+                      GError         *error,
+                      int            *count)
+{
+  fprintf (stderr, "CSS: %s\n", error->message);
+  (*count)++;
+}
+
+/* The presentation style sheets load without a CSS error, and make the
+ * window's text larger than the normal style does. */
+static void
+test_presentation_css (void **state)
+{
+  static const char *const sheets[] = {
+    "/io/github/convolve/Convolve/ui/presentation.css",
+    "/io/github/convolve/Convolve/ui/presentation-light.css",
+    "/io/github/convolve/Convolve/ui/presentation-dark.css",
+  };
+  GtkWidget *label = gtk_label_new ("7");
+  g_autoptr(GtkCssProvider) presentation = NULL;
+  GtkWidget *window;
+  int normal, larger;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sheets); i++)
+    {
+      g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+      int errors = 0;
+
+      g_signal_connect (provider, "parsing-error", G_CALLBACK (count_parsing_errors), &errors);
+      gtk_css_provider_load_from_resource (provider, sheets[i]);
+      assert_int_equal (errors, 0);
+    }
+
+  set_dark (FALSE);
+  window = show_in_window (label, 200, 200);
+  normal = pango_font_description_get_size (pango_context_get_font_description (gtk_widget_get_pango_context (label)));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  presentation = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (presentation, sheets[0]);
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (presentation),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 10);
+  label = gtk_label_new ("7");
+  window = show_in_window (label, 200, 200);
+  larger = pango_font_description_get_size (pango_context_get_font_description (gtk_widget_get_pango_context (label)));
+  gtk_window_destroy (GTK_WINDOW (window));
+  gtk_style_context_remove_provider_for_display (gdk_display_get_default (),
+                                                 GTK_STYLE_PROVIDER (presentation));
+  /* Window text: 11 pt or so normally, 15 pt when presenting. */
+  assert_true (larger > normal * 1.3);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -502,6 +645,8 @@ main (int argc, char *argv[])
     cmocka_unit_test (test_input_view_dark),
     cmocka_unit_test (test_confidence_bars),
     cmocka_unit_test (test_confidence_dark),
+    cmocka_unit_test (test_export_png),
+    cmocka_unit_test (test_presentation_css),
   };
   g_autoptr(GtkCssProvider) css = NULL;
   g_autoptr(GError) error = NULL;

@@ -610,8 +610,20 @@ convolve_chart_snapshot (GtkWidget   *widget,
   /* A light foreground means a dark theme. */
   convolve_chart_style_init (&style, &fg,
                              0.2126 * fg.red + 0.7152 * fg.green + 0.0722 * fg.blue > 0.5);
+  /* The text size is the widget's CSS font size, so presentation mode
+   * (and the user's font settings) make the labels larger. */
+  {
+    const PangoFontDescription *font =
+      pango_context_get_font_description (gtk_widget_get_pango_context (widget));
+    double size = font != NULL ? pango_font_description_get_size (font) / (double) PANGO_SCALE : 0.0;
+
+    if (font != NULL && pango_font_description_get_size_is_absolute (font))
+      size *= 72.0 / 96.0;                           /* pixels to points */
+    if (size >= 6.0)
+      style.font_size = size;
+  }
   if (width < 360)
-    style.font_size = 9.0;
+    style.font_size = MIN (style.font_size, 9.0);
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   convolve_chart_draw (cr, self->data, &style, width, height);
