@@ -63,7 +63,7 @@ def main():
             sys.exit("no window")
         win = e2e.Window(wids[0])
         app = e2e.poll(lambda: e2e.app_for_pid(proc.pid), 20)
-        canvas = e2e.poll(lambda: e2e.find(app, lambda a: a.name in ("Drawing canvas", "Zeichenfläche")), 5)
+        canvas = e2e.poll(lambda: e2e.find(app, lambda a: a.name in ("Drawing canvas", "Zeichenfläche", "绘图画布")), 5)
         time.sleep(0.5)
         if args.figure != "none":
             e2e.drag({"seven": seven, "triangle": triangle}[args.figure](win.rect(canvas)))
