@@ -415,6 +415,161 @@ test_output_size (void **state)
   assert_int_equal (cv_conv_output_size (3, 5, 1, 0), 0);     /* does not fit */
 }
 
+/* ------------------------------------------- a whole network, in double */
+
+/*
+ * The layers chained the way a network chains them, every step in double:
+ *   6×6×2 → conv 4 k3 s1 same → ReLU → maxpool 2 → conv 5 k2 s2 same → ReLU
+ *   → avgpool 2 → flatten → dense 6 → ReLU → dense 3 → softmax + cross-entropy
+ * and the gradient of the loss with respect to every parameter and every
+ * input pixel checked against central differences. (test-net.c checks the
+ * engine's own float network the same way, with float's tolerances.)
+ */
+typedef struct {
+  CvConvDims c1, c2;
+  CvPoolDims p1, p2;
+  int n, hidden, classes;
+  double *theta;                 /* k1 b1 k2 b2 w3 b3 w4 b4 */
+  size_t ok1, ob1, ok2, ob2, ow3, ob3, ow4, ob4, np;
+  double *x;
+  uint8_t labels[2];
+  double *a1, *r1, *m1, *a2, *r2, *g2, *z3, *r3, *z4, *p;
+  int32_t *am1;
+} NetD;
+
+static double
+netd_loss (void *ctx)
+{
+  NetD *c = ctx;
+  const double *t = c->theta;
+  size_t n1 = (size_t) c->n * c->c1.oh * c->c1.ow * c->c1.f;
+  size_t n2 = (size_t) c->n * c->c2.oh * c->c2.ow * c->c2.f;
+  int flat = c->p2.oh * c->p2.ow * c->p2.c;
+
+  cv_refd_conv2d_forward (c->a1, c->x, t + c->ok1, t + c->ob1, &c->c1);
+  cv_refd_relu_forward (c->r1, c->a1, n1);
+  cv_refd_maxpool_forward (c->m1, c->am1, c->r1, &c->p1);
+  cv_refd_conv2d_forward (c->a2, c->m1, t + c->ok2, t + c->ob2, &c->c2);
+  cv_refd_relu_forward (c->r2, c->a2, n2);
+  cv_refd_avgpool_forward (c->g2, c->r2, &c->p2);
+  cv_refd_dense_forward (c->z3, c->g2, t + c->ow3, t + c->ob3, c->n, flat, c->hidden);
+  cv_refd_relu_forward (c->r3, c->z3, (size_t) c->n * c->hidden);
+  cv_refd_dense_forward (c->z4, c->r3, t + c->ow4, t + c->ob4, c->n, c->hidden, c->classes);
+  return cv_refd_xent_loss (c->z4, c->labels, c->n, c->classes);
+}
+
+/* Backpropagation through the chain: grad (np) accumulates, dx is written. */
+static void
+netd_backward (NetD *c, double *grad, double *dx)
+{
+  const double *t = c->theta;
+  size_t n1 = (size_t) c->n * c->c1.oh * c->c1.ow * c->c1.f;
+  size_t nm = (size_t) c->n * c->p1.oh * c->p1.ow * c->p1.c;
+  size_t n2 = (size_t) c->n * c->c2.oh * c->c2.ow * c->c2.f;
+  int flat = c->p2.oh * c->p2.ow * c->p2.c;
+  double *dz4 = malloc (sizeof (double) * c->n * c->classes);
+  double *dr3 = malloc (sizeof (double) * c->n * c->hidden);
+  double *dz3 = malloc (sizeof (double) * c->n * c->hidden);
+  double *dg2 = malloc (sizeof (double) * c->n * flat);
+  double *dr2 = malloc (sizeof (double) * n2);
+  double *da2 = malloc (sizeof (double) * n2);
+  double *dm1 = malloc (sizeof (double) * nm);
+  double *dr1 = malloc (sizeof (double) * n1);
+  double *da1 = malloc (sizeof (double) * n1);
+
+  netd_loss (c);
+  cv_refd_softmax_forward (c->p, c->z4, c->n, c->classes);
+  cv_refd_xent_backward (dz4, c->p, c->labels, c->n, c->classes);
+  cv_refd_dense_backward (dr3, grad + c->ow4, grad + c->ob4, dz4, c->r3, t + c->ow4,
+                          c->n, c->hidden, c->classes);
+  cv_refd_relu_backward (dz3, dr3, c->r3, (size_t) c->n * c->hidden);
+  cv_refd_dense_backward (dg2, grad + c->ow3, grad + c->ob3, dz3, c->g2, t + c->ow3,
+                          c->n, flat, c->hidden);
+  cv_refd_avgpool_backward (dr2, dg2, &c->p2);
+  cv_refd_relu_backward (da2, dr2, c->r2, n2);
+  cv_refd_conv2d_backward (dm1, grad + c->ok2, grad + c->ob2, da2, c->m1, t + c->ok2, &c->c2);
+  cv_refd_maxpool_backward (dr1, dm1, c->am1, &c->p1);
+  cv_refd_relu_backward (da1, dr1, c->r1, n1);
+  cv_refd_conv2d_backward (dx, grad + c->ok1, grad + c->ob1, da1, c->x, t + c->ok1, &c->c1);
+
+  free (dz4); free (dr3); free (dz3); free (dg2); free (dr2);
+  free (da2); free (dm1); free (dr1); free (da1);
+}
+
+static void
+test_network_gradient_double (void **state)
+{
+  NetD c = { .n = 2, .hidden = 6, .classes = 3, .labels = { 2, 0 } };
+  CvRng rng;
+  size_t nx, n1, nm, n2;
+  int flat;
+
+  cv_rng_seed (&rng, 2024);
+  c.c1 = make_conv_dims (c.n, 6, 6, 2, 4, 3, 1, 1);
+  c.p1 = (CvPoolDims) { .n = c.n, .h = c.c1.oh, .w = c.c1.ow, .c = 4, .k = 2, .s = 2,
+                        .oh = c.c1.oh / 2, .ow = c.c1.ow / 2 };
+  c.c2 = make_conv_dims (c.n, c.p1.oh, c.p1.ow, 4, 5, 2, 2, 1);
+  c.p2 = (CvPoolDims) { .n = c.n, .h = c.c2.oh, .w = c.c2.ow, .c = 5, .k = 2, .s = 2,
+                        .oh = c.c2.oh / 2, .ow = c.c2.ow / 2 };
+  assert_int_equal (c.c2.oh, 2);
+  assert_int_equal (c.p2.oh, 1);
+  flat = c.p2.oh * c.p2.ow * c.p2.c;
+
+  c.ok1 = 0;
+  c.ob1 = c.ok1 + 3 * 3 * 2 * 4;
+  c.ok2 = c.ob1 + 4;
+  c.ob2 = c.ok2 + 2 * 2 * 4 * 5;
+  c.ow3 = c.ob2 + 5;
+  c.ob3 = c.ow3 + (size_t) flat * c.hidden;
+  c.ow4 = c.ob3 + c.hidden;
+  c.ob4 = c.ow4 + (size_t) c.hidden * c.classes;
+  c.np = c.ob4 + c.classes;
+
+  nx = (size_t) c.n * 6 * 6 * 2;
+  n1 = (size_t) c.n * c.c1.oh * c.c1.ow * c.c1.f;
+  nm = (size_t) c.n * c.p1.oh * c.p1.ow * c.p1.c;
+  n2 = (size_t) c.n * c.c2.oh * c.c2.ow * c.c2.f;
+  c.theta = malloc (sizeof (double) * c.np);
+  c.x = malloc (sizeof (double) * nx);
+  c.a1 = malloc (sizeof (double) * n1);
+  c.r1 = malloc (sizeof (double) * n1);
+  c.m1 = malloc (sizeof (double) * nm);
+  c.am1 = malloc (sizeof (int32_t) * nm);
+  c.a2 = malloc (sizeof (double) * n2);
+  c.r2 = malloc (sizeof (double) * n2);
+  c.g2 = malloc (sizeof (double) * c.n * flat);
+  c.z3 = malloc (sizeof (double) * c.n * c.hidden);
+  c.r3 = malloc (sizeof (double) * c.n * c.hidden);
+  c.z4 = malloc (sizeof (double) * c.n * c.classes);
+  c.p = malloc (sizeof (double) * c.n * c.classes);
+  fill_uniform_d (c.theta, c.np, &rng, -0.8, 0.8);
+  fill_uniform_d (c.x, nx, &rng, -1, 1);
+
+  double *grad = calloc (c.np, sizeof (double));
+  double *dx = malloc (sizeof (double) * nx);
+  netd_backward (&c, grad, dx);
+  /* The loss must depend on every layer: some gradient in each is not 0. */
+  size_t starts[] = { c.ok1, c.ok2, c.ow3, c.ow4, c.np };
+  for (int layer = 0; layer < 4; layer++)
+    {
+      double largest = 0;
+      for (size_t i = starts[layer]; i < starts[layer + 1]; i++)
+        largest = fmax (largest, fabs (grad[i]));
+      assert_true (largest > 1e-6);
+    }
+  assert_true (grad_check_d (c.theta, c.np, grad, netd_loss, &c, H_STEP, ATOL, RTOL) <= 1.0);
+  assert_true (grad_check_d (c.x, nx, dx, netd_loss, &c, H_STEP, ATOL, RTOL) <= 1.0);
+
+  /* The check must be able to fail: a first-layer kernel gradient, the
+   * deepest in the chain, off by 1e-4. */
+  grad[c.ok1 + 5] += 1e-4;
+  assert_true (grad_check_d (c.theta, c.np, grad, netd_loss, &c, H_STEP, ATOL, RTOL) > 1.0);
+
+  free (grad); free (dx); free (c.theta); free (c.x); free (c.a1); free (c.r1);
+  free (c.m1); free (c.am1); free (c.a2); free (c.r2); free (c.g2); free (c.z3);
+  free (c.r3); free (c.z4); free (c.p);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -430,6 +585,7 @@ main (int argc, char **argv)
     CV_TEST ("engine/relu/gradient", test_relu_gradient),
     CV_TEST ("engine/softmax-xent/gradient", test_softmax_xent_gradient),
     CV_TEST ("engine/softmax-xent/stable", test_softmax_stable),
+    CV_TEST ("engine/network/gradient-double", test_network_gradient_double),
   };
   return CV_TEST_MAIN ("engine/layers", tests);
 }
