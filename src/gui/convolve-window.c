@@ -419,7 +419,7 @@ save_response_cb (ConvolveWindow       *self,
           g_autofree char *name = g_file_get_basename (file);
           g_autofree char *text = g_strdup_printf (_("Saved “%s”"), name);
 
-          toast (self, text, 3);
+          toast (self, text, 5);
         }
       else if (file != NULL)
         {
@@ -671,7 +671,7 @@ use_model_cb (ConvolveWindow *self,
     }
   set_model (self, g_steal_pointer (&own), NULL);
   show_page (self, "draw");
-  toast (self, _("Using the model you trained"), 3);
+  toast (self, _("Using the model you trained"), 5);
 }
 
 /* While a run trains, the Draw page predicts with its newest weights; when
@@ -874,7 +874,7 @@ export_report (gpointer    user_data,
                const char *message,
                gboolean    failed)
 {
-  toast (CONVOLVE_WINDOW (user_data), message, failed ? 10 : 3);
+  toast (CONVOLVE_WINDOW (user_data), message, failed ? 10 : 5);
 }
 
 /* The picture of the page on screen: the drawing, the network, or the
@@ -1436,7 +1436,7 @@ convolve_window_open_model (ConvolveWindow *self,
   /* Translators: %s is a file name. */
   text = g_strdup_printf (_("Opened “%s”"), name);
   g_settings_set_string (self->settings, "last-model", path != NULL ? path : "");
-  toast (self, text, 3);
+  toast (self, text, 5);
   return TRUE;
 }
 

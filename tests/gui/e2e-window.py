@@ -211,9 +211,11 @@ def sensitive(acc):
         return None
 
 
-def showing(acc):
+def visible(acc):
+    """GTK 4.8 marks shown widgets VISIBLE (not SHOWING) and drops hidden
+    ones from the tree."""
     try:
-        return acc.getState().contains(pyatspi.STATE_SHOWING)
+        return acc is not None and acc.getState().contains(pyatspi.STATE_VISIBLE)
     except Exception:
         return None
 
@@ -221,23 +223,23 @@ def showing(acc):
 def presentation(app, win):
     """F5 turns presentation mode on: the secondary tools go, the canvas and
     the guess stay; Escape brings the tools back."""
-    brush = find(app, lambda a: a.name == "Thinner brush" and a.getRole() == pyatspi.ROLE_PUSH_BUTTON)
-    check("the Draw page has a Thinner brush button", brush is not None)
-    if brush is None:
-        return
+    def brush():
+        return find(app, lambda a: a.name == "Thinner brush"
+                    and a.getRole() == pyatspi.ROLE_PUSH_BUTTON)
+    check("the Draw page has a Thinner brush button", visible(brush()))
     run("xdotool", "windowfocus", "--sync", win.wid)
     run("xdotool", "key", "F5")
-    got = poll(lambda: showing(brush) is False, 5)
-    check("F5: presentation mode hides the brush buttons", got, showing(brush))
+    got = poll(lambda: not visible(brush()), 5)
+    check("F5: presentation mode hides the brush buttons", got)
     got = poll(lambda: find(app, lambda a: a.getRole() == pyatspi.ROLE_LABEL
                             and a.name.startswith("Presentation mode")), 5)
     check("... and says how to leave it", got is not None)
     check("... and keeps the canvas and Clear",
-          showing(find(app, lambda a: a.name == "Drawing canvas"))
-          and showing(find(app, lambda a: a.name == "Clear")))
+          visible(find(app, lambda a: a.name == "Drawing canvas"))
+          and visible(find(app, lambda a: a.name == "Clear")))
     run("xdotool", "key", "Escape")
-    got = poll(lambda: showing(brush), 5)
-    check("Escape leaves presentation mode", got, showing(brush))
+    got = poll(lambda: visible(brush()), 5)
+    check("Escape leaves presentation mode", got)
 
 
 def bar_percent(bar):
