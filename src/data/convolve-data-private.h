@@ -32,10 +32,4 @@ char *convolve_idx_labels_path_for (const char *images_path);
  * of any other URI ("digits/train-labels-idx1-ubyte.gz"). */
 char *convolve_file_display_name (GFile *file);
 
-/* Atomic replacement: the data goes to a temporary file that is renamed
- * over the old one only when every byte is written. (g_file_replace_contents
- * renames even after a failed write, leaving a partial file behind.) */
-gboolean convolve_replace_file_contents (GFile *file, const void *data, gsize len,
-                                         GError **error);
-
 G_END_DECLS

@@ -21,6 +21,7 @@
 
 #include "convolve-dataset.h"
 #include "convolve-data-private.h"
+#include "convolve-file.h"
 
 #define IDX_TYPE_UBYTE   0x08
 #define IDX_MAX_BYTES    ((guint64) 1 << 30)   /* 1 GiB of pixels is plenty */
@@ -46,28 +47,6 @@ convolve_file_display_name (GFile *file)
   if (parent_base != NULL && strcmp (parent_base, "/") != 0)
     return g_build_filename (parent_base, base, NULL);
   return g_steal_pointer (&base);
-}
-
-gboolean
-convolve_replace_file_contents (GFile *file, const void *data, gsize len, GError **error)
-{
-  g_autoptr(GFileOutputStream) out = NULL;
-  g_autoptr(GCancellable) abandon = NULL;
-  gsize written = 0;
-
-  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error);
-  if (out == NULL)
-    return FALSE;
-  if (!g_output_stream_write_all (G_OUTPUT_STREAM (out), data, len, &written, NULL, error))
-    {
-      /* Closing normally would rename the partial temporary file over the
-       * old one; closing with a cancelled cancellable throws it away. */
-      abandon = g_cancellable_new ();
-      g_cancellable_cancel (abandon);
-      g_output_stream_close (G_OUTPUT_STREAM (out), abandon, NULL);
-      return FALSE;
-    }
-  return g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error);
 }
 
 /* ----------------------------------------------------------- inflating */
@@ -464,8 +443,8 @@ write_idx (GFile *file, const guint32 *dims, int ndims, const guint8 *values,
   else
     bytes = g_byte_array_free_to_bytes (g_steal_pointer (&raw));
 
-  return convolve_replace_file_contents (file, g_bytes_get_data (bytes, NULL),
-                                         g_bytes_get_size (bytes), error);
+  return convolve_file_write_atomic (file, g_bytes_get_data (bytes, NULL),
+                                     g_bytes_get_size (bytes), error);
 }
 
 gboolean

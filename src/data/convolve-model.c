@@ -23,6 +23,7 @@
 #include "convolve-dataset.h"
 #include "convolve-preprocess.h"
 #include "convolve-data-private.h"
+#include "convolve-file.h"
 #include "convolve-data-resources.h"
 
 struct _ConvolveModel
@@ -313,8 +314,8 @@ convolve_model_save (ConvolveModel *self, GFile *file, GError **error)
     }
   /* A temporary file renamed over the old one once complete: a crash or a
    * full disk leaves the old model intact. */
-  if (!convolve_replace_file_contents (file, g_bytes_get_data (bytes, NULL),
-                                       g_bytes_get_size (bytes), &local))
+  if (!convolve_file_write_atomic (file, g_bytes_get_data (bytes, NULL),
+                                   g_bytes_get_size (bytes), &local))
     {
       g_autofree char *display = convolve_file_display_name (file);
       g_set_error (error, G_IO_ERROR, local->code, _("%s: the model could not be saved: %s"),

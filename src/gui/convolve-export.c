@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "convolve-export.h"
+#include "convolve-file.h"
 
 /* Space around and between the exported views, in widget pixels. */
 #define EXPORT_MARGIN 16.0f
@@ -103,8 +104,7 @@ convolve_export_write (GFile   *file,
   const char *data = g_bytes_get_data (bytes, &size);
 
   /* Written beside the target and renamed over it. */
-  return g_file_replace_contents (file, data, size, NULL, FALSE,
-                                  G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, error);
+  return convolve_file_write_atomic (file, data, size, error);
 }
 
 typedef struct {

@@ -8,7 +8,7 @@ G_BEGIN_DECLS
 /*
  * Exporting what is on screen: widgets as PNG pictures (the drawing, the
  * network view, the charts) and text such as the training history as CSV.
- * Every file is written atomically (g_file_replace_contents): a crash or a
+ * Every file is written atomically (convolve_file_write_atomic): a crash or a
  * full disk mid-write leaves the old file as it was.
  */
 

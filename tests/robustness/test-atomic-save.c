@@ -160,11 +160,71 @@ test_kill_during_save (void **state)
   remove_dir (dir);
 }
 
+/* The first save of a file: killed at any moment, it leaves no file at
+ * all or the whole new one. (A writer that opens the target itself leaves
+ * a stub here.) */
+static void
+test_kill_during_first_save (void **state)
+{
+  g_autofree char *dir = g_dir_make_tmp ("convolve-atomic-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "new.cvm", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(ConvolveModel) b = rob_make_model (2);
+  g_autoptr(GBytes) b_bytes = convolve_model_to_bytes (b);
+  g_autofree char *b_sum = sha256_of_bytes (b_bytes);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261206);
+  int absent = 0, whole = 0;
+  gint64 t0, save_us;
+
+  assert_non_null (dir);
+  t0 = g_get_monotonic_time ();
+  assert_true (convolve_model_save (b, file, NULL));
+  save_us = MAX (g_get_monotonic_time () - t0, 2000);
+
+  for (int i = 0; i < KILLS; i++)
+    {
+      const char *argv[] = { save_loop_path, "--first", path, NULL };
+      g_autoptr(GError) error = NULL;
+      g_autofree char *sum = NULL;
+      GPid pid;
+      int status = 0, out_fd = -1;
+      gsize len = 0;
+
+      g_unlink (path);
+      assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                             NULL, NULL, &pid, NULL, &out_fd, NULL, &error));
+      wait_ready (out_fd);
+      /* Anywhere in the save, and a little after it. */
+      g_usleep (g_rand_int_range (rand, 0, (gint32) MIN (2 * save_us, G_MAXINT32)));
+      kill (pid, SIGKILL);
+      assert_int_equal (waitpid (pid, &status, 0), pid);
+      g_spawn_close_pid (pid);
+      close (out_fd);
+
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          absent++;
+          continue;
+        }
+      sum = sha256_of_file (path, &len);
+      assert_non_null (sum);
+      if (strcmp (sum, b_sum) != 0)
+        fail_msg ("kill %d: a first save left %" G_GSIZE_FORMAT " bytes that are not the "
+                  "model", i, len);
+      whole++;
+    }
+  print_message ("%d kills during a first save: %d left no file, %d the whole model; "
+                 "%d temporary file(s) left\n", KILLS, absent, whole,
+                 count_leftovers (dir, "new.cvm"));
+  remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_kill_during_save),
+    cmocka_unit_test (test_kill_during_first_save),
   };
 
   if (argc != 2)

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "convolve-conv-view.h"
+#include "convolve-file.h"
 
 struct _ConvolveConvView
 {
@@ -622,6 +623,5 @@ convolve_conv_view_save_png (ConvolveConvView *self,
     }
   /* Atomically: an interrupted export leaves the old file whole. */
   file = g_file_new_for_path (path);
-  return g_file_replace_contents (file, (const char *) png->data, png->len, NULL, FALSE,
-                                  G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, error);
+  return convolve_file_write_atomic (file, png->data, png->len, error);
 }

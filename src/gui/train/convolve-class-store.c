@@ -10,6 +10,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "convolve-class-store.h"
+#include "convolve-file.h"
 #include "convolve-preprocess.h"
 
 #define INDEX_NAME      "index.ini"
@@ -128,8 +129,7 @@ write_file (ConvolveClassStore *self,
       return FALSE;
     }
   /* Atomic: a temporary file renamed over the old one once complete. */
-  return g_file_replace_contents (gfile, contents, length, NULL, FALSE,
-                                  G_FILE_CREATE_NONE, NULL, NULL, error);
+  return convolve_file_write_atomic (gfile, contents, length, error);
 }
 
 static gboolean

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
  * On disk, in one directory (by default g_get_user_data_dir()/convolve/
  * classes): one PNG per sample (the drawing as it was made, ink dark on
  * white) and index.ini, a GKeyFile naming the classes and their samples.
- * Every file is written atomically (g_file_replace_contents): a crash
+ * Every file is written atomically (convolve_file_write_atomic): a crash
  * leaves the old file whole. Loading skips what it cannot read — a damaged
  * PNG, a garbage index — and collects one plain sentence per problem in
  * the warnings, for the UI to show; it never fails on bad content.
