@@ -23,10 +23,15 @@ static const char *const digit_names[] = {
   "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", NULL
 };
 
-/* Fashion-MNIST's labels, in the order of its label bytes. */
+/* Fashion-MNIST's labels, in the order of its label bytes. The data keeps
+ * them in English; the window shows them translated (context "class
+ * name", like the shapes' names). */
 static const char *const fashion_names[] = {
-  "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-  "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot", NULL
+  NC_("class name", "T-shirt/top"), NC_("class name", "Trouser"),
+  NC_("class name", "Pullover"), NC_("class name", "Dress"),
+  NC_("class name", "Coat"), NC_("class name", "Sandal"),
+  NC_("class name", "Shirt"), NC_("class name", "Sneaker"),
+  NC_("class name", "Bag"), NC_("class name", "Ankle boot"), NULL
 };
 
 #define FASHION_DIR "/usr/share/datasets/fashion-mnist"

@@ -98,7 +98,18 @@ strokes_changed_cb (ConvolveCanvas  *self,
                                                   NULL, NULL);
 }
 
-/* Mouse and touch have no pressure axis: 0.5 gives the nominal width. */
+/* Only a stylus says how hard it presses. X11 gives mouse motion events a
+ * pressure axis too, at 0, which would draw a slow mouse stroke thinner
+ * than a fast one. */
+static gboolean
+has_pressure (GdkEvent *event)
+{
+  GdkDevice *device = event != NULL ? gdk_event_get_device (event) : NULL;
+
+  return device != NULL && gdk_device_get_source (device) == GDK_SOURCE_PEN;
+}
+
+/* 0.5 gives the nominal width (mouse, touch, a pen without pressure). */
 static double
 event_pressure (GtkGesture *gesture)
 {
@@ -106,7 +117,7 @@ event_pressure (GtkGesture *gesture)
   GdkEvent *event = gtk_gesture_get_last_event (gesture, sequence);
   double pressure;
 
-  if (event != NULL && gdk_event_get_axis (event, GDK_AXIS_PRESSURE, &pressure))
+  if (has_pressure (event) && gdk_event_get_axis (event, GDK_AXIS_PRESSURE, &pressure))
     return pressure;
   return 0.5;
 }
@@ -152,7 +163,7 @@ drag_update_cb (GtkGestureDrag *gesture,
 
           if ((c->flags & (GDK_AXIS_FLAG_X | GDK_AXIS_FLAG_Y)) != (GDK_AXIS_FLAG_X | GDK_AXIS_FLAG_Y))
             continue;
-          if (c->flags & GDK_AXIS_FLAG_PRESSURE)
+          if ((c->flags & GDK_AXIS_FLAG_PRESSURE) && has_pressure (event))
             pressure = c->axes[GDK_AXIS_PRESSURE];
           convolve_canvas_stroke_extend (self, c->axes[GDK_AXIS_X] - sx + x,
                                          c->axes[GDK_AXIS_Y] - sy + y, pressure);

@@ -605,7 +605,7 @@ visible_page_cb (ConvolveWindow *self)
   GtkWidget *page = adw_view_stack_get_visible_child (self->view_stack);
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
 
-  /* Each page's keys (F5–F8 on Train, Page Up/Down on Learn) act where
+  /* Each page's keys (F6–F9 on Train, Page Up/Down on Learn) act where
    * the focus is inside the page: put it there unless it already is. The
    * Draw page's keys work from anywhere, and a focused button there would
    * take Space and Enter for itself. */

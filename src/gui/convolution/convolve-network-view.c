@@ -204,7 +204,9 @@ convolve_network_view_set_model (ConvolveNetworkView *self,
   n = convolve_model_get_n_classes (model);
   self->class_names = g_new0 (char *, n + 1);
   for (int k = 0; k < n; k++)
-    self->class_names[k] = g_strdup (convolve_model_get_class_name (model, k));
+    /* The shipped models' class names, translated (as the Draw page does). */
+    self->class_names[k] = g_strdup (g_dpgettext2 (GETTEXT_PACKAGE, "class name",
+                                                   convolve_model_get_class_name (model, k)));
   run_forward (self);
 }
 

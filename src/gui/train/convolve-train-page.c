@@ -101,6 +101,14 @@ struct _ConvolveTrainPage
 
 G_DEFINE_FINAL_TYPE (ConvolveTrainPage, convolve_train_page, GTK_TYPE_WIDGET)
 
+/* A dataset's class name as shown: the shipped datasets' names are
+ * translated; names a class drew itself come back unchanged. */
+static const char *
+shown_class (const char *name)
+{
+  return g_dpgettext2 (GETTEXT_PACKAGE, "class name", name);
+}
+
 /* What the trainer reported at the end of an epoch, for the CSV export. */
 typedef struct {
   int    epoch;
@@ -413,7 +421,7 @@ fill_preview (ConvolveTrainPage     *self,
             g_autofree float *gray = g_new (float, (gsize) ds->h * ds->w);
             for (int p = 0; p < ds->h * ds->w; p++)
               gray[p] = ds->x[i * sample + (gsize) p * ds->c];
-            convolve_image_grid_add (grid, gray, ds->w, ds->h, ds->class_names[k]);
+            convolve_image_grid_add (grid, gray, ds->w, ds->h, shown_class (ds->class_names[k]));
             found++;
             shown++;
           }
@@ -801,9 +809,13 @@ show_results (ConvolveTrainPage *self)
   ConvolveDataset *ds = self->evaluated;
   int k = self->n_classes;
   g_autoptr(GString) per_class = g_string_new (NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
 
+  for (int r = 0; r < k; r++)
+    g_ptr_array_add (names, (gpointer) shown_class (ds->class_names[r]));
+  g_ptr_array_add (names, NULL);
   convolve_confusion_set_matrix (CONVOLVE_CONFUSION (self->confusion), k,
-                                 (const char *const *) ds->class_names, self->confusion_counts);
+                                 (const char *const *) names->pdata, self->confusion_counts);
   for (int r = 0; r < k; r++)
     {
       int total = 0;
@@ -813,7 +825,7 @@ show_results (ConvolveTrainPage *self)
         g_string_append_c (per_class, '\n');
       /* Translators: accuracy of one class, e.g. "circle: 98.0% (98 of 100)" */
       g_string_append_printf (per_class, _("%s: %.1f%% (%d of %d)"),
-                              ds->class_names[r],
+                              shown_class (ds->class_names[r]),
                               total > 0 ? 100.0 * self->confusion_counts[r * k + r] / total : 0.0,
                               self->confusion_counts[r * k + r], total);
     }
@@ -1930,12 +1942,13 @@ convolve_train_page_show_cell (ConvolveTrainPage *self,
     /* Translators: e.g. "98 pictures of “circle” recognised correctly" */
     title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u picture of “%s” recognised correctly",
                                           "%u pictures of “%s” recognised correctly", found),
-                             found, ds->class_names[true_class]);
+                             found, shown_class (ds->class_names[true_class]));
   else
     /* Translators: e.g. "3 pictures of “circle” taken for “square”" */
     title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u picture of “%s” taken for “%s”",
                                           "%u pictures of “%s” taken for “%s”", found),
-                             found, ds->class_names[true_class], ds->class_names[predicted_class]);
+                             found, shown_class (ds->class_names[true_class]),
+                             shown_class (ds->class_names[predicted_class]));
   if (found > MAX_CELL_PICTURES)
     {
       g_autofree char *more = g_strdup_printf (_("%s (the first %d shown)"), title, MAX_CELL_PICTURES);
