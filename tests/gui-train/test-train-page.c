@@ -171,6 +171,12 @@ is_label_with_text (GtkWidget *widget, gconstpointer text)
 }
 
 static gboolean
+is_label_containing (GtkWidget *widget, gconstpointer text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+static gboolean
 is_button_for_action (GtkWidget *widget, gconstpointer action)
 {
   return GTK_IS_BUTTON (widget) &&
@@ -438,6 +444,21 @@ test_my_classes (void **state)
   assert_true (g_str_has_prefix (lines[2], "Epoch 3/3 · loss "));
   assert_null (strstr (lines[2], "validation"));
   assert_string_equal (convolve_model_get_class_name (convolve_trainer_get_model (trainer), 2), "ring");
+
+  /* A drawing damaged on disk: left out of the training set, and the page
+   * says which file. */
+  {
+    const char *file = convolve_class_store_get_sample_file (store, 0, 0);
+    g_autofree char *path = g_build_filename (dir, file, NULL);
+    g_autofree char *name = g_strdup (file);
+
+    assert_true (g_file_set_contents (path, "not a PNG", -1, NULL));
+    /* The page follows the store's ::changed and reads the set again. */
+    convolve_class_store_reload (store);
+    assert_int_equal (convolve_train_page_get_dataset (page), CONVOLVE_TRAIN_DATASET_MY_CLASSES);
+    assert_int_equal (convolve_trainer_get_dataset (trainer)->n, 5);
+    assert_non_null (find_widget (f->window, is_label_containing, name));
+  }
 
   /* Deleting a class while My classes is chosen falls back to Shapes when
    * fewer than two remain. */

@@ -178,7 +178,9 @@ static void
 toast (ConvolveTrainPage *self,
        const char        *message)
 {
-  AdwToast *t = adw_toast_new (message);
+  /* Toast titles are markup; file names may hold & or <. */
+  g_autofree char *markup = g_markup_escape_text (message, -1);
+  AdwToast *t = adw_toast_new (markup);
 
   adw_toast_set_timeout (t, 6);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), t);
@@ -694,8 +696,26 @@ select_dataset (ConvolveTrainPage   *self,
     }
 
   if (dataset == CONVOLVE_TRAIN_DATASET_MY_CLASSES)
-    /* Few pictures: all of them train, and none is left to validate. */
-    train = convolve_class_store_to_dataset (self->class_store, &error);
+    {
+      g_auto(GStrv) warnings = NULL;
+
+      /* Few pictures: all of them train, and none is left to validate. */
+      train = convolve_class_store_to_dataset (self->class_store, &error);
+      /* Drawings that could not be read are left out: say so here too,
+       * not only in the class manager. */
+      warnings = convolve_class_store_take_warnings (self->class_store);
+      if (warnings != NULL && warnings[0] != NULL)
+        {
+          guint more = g_strv_length (warnings) - 1;
+          g_autofree char *text = more == 0
+            ? g_strdup (warnings[0])
+            /* Translators: %s is the first problem, %u how many more there are. */
+            : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (and %u more problem)",
+                                            "%s (and %u more problems)", more),
+                               warnings[0], more);
+          toast (self, text);
+        }
+    }
   else
     read_builtin (dataset, &train, &test, &error);
   if (train == NULL)
