@@ -242,6 +242,21 @@ def presentation(app, win):
     check("Escape leaves presentation mode", got)
 
 
+def resizes(app, win, canvas, pred):
+    """The window survives 360×360 and 3840×2160 with the drawing and its
+    prediction intact."""
+    drag(one(win.rect(canvas)))
+    got = poll(lambda: text_of(pred) == "1" and "1", 5)
+    check("a 1 drawn before resizing", got == "1", repr(text_of(pred)))
+    for w, h in ((360, 360), (3840, 2160), (1280, 800)):
+        run("xdotool", "windowsize", win.wid, str(w), str(h))
+        time.sleep(1.0)
+        alive = safe(lambda: app.name, None) is not None
+        check(f"resized to {w}×{h}: still running, the 1 still there",
+              alive and poll(lambda: text_of(pred) == "1", 5), repr(text_of(pred)))
+    run("xdotool", "key", "Delete")
+
+
 def bar_percent(bar):
     """A class bar's percentage: the Value interface, else its description."""
     try:
@@ -559,6 +574,7 @@ def main():
         run("xdotool", "key", "alt+1")
         time.sleep(0.3)
         presentation(app, win)
+        resizes(app, win, canvas, pred)
         run("xdotool", "key", "plus", "plus")
         got = poll(lambda: find(app, lambda a: a.getRole() == pyatspi.ROLE_LABEL
                                 and a.name == "10"), 5)
