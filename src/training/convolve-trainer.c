@@ -128,6 +128,7 @@ struct _ConvolveTrainer
   double               loss;
   double               accuracy;
   double               val_accuracy;
+  double               batch_accuracy;  /* this epoch so far, at the last batch-finished */
   int                  best_epoch;
 };
 
@@ -521,6 +522,7 @@ train_job_run (gpointer data)
               msg->batch = res.batch + 1;
               msg->batches = res.batches;
               msg->loss = res.loss;
+              msg->accuracy = seen > 0 ? (double) correct / (double) seen : 0.0;
               train_job_post (job, msg);
               last_batch_post = now;
             }
@@ -637,6 +639,7 @@ handle_msg (ConvolveTrainer *self,
   switch (msg->kind)
     {
     case MSG_BATCH:
+      self->batch_accuracy = msg->accuracy;
       g_signal_emit (self, signals[BATCH_FINISHED], 0, msg->batch, msg->batches, msg->loss);
       break;
 
@@ -1124,6 +1127,13 @@ convolve_trainer_get_accuracy (ConvolveTrainer *self)
 {
   g_return_val_if_fail (CONVOLVE_IS_TRAINER (self), 0.0);
   return self->accuracy;
+}
+
+double
+convolve_trainer_get_batch_accuracy (ConvolveTrainer *self)
+{
+  g_return_val_if_fail (CONVOLVE_IS_TRAINER (self), 0.0);
+  return self->batch_accuracy;
 }
 
 double

@@ -105,6 +105,10 @@ int                   convolve_trainer_get_epoch        (ConvolveTrainer *self);
 double                convolve_trainer_get_loss         (ConvolveTrainer *self);
 double                convolve_trainer_get_accuracy     (ConvolveTrainer *self);
 double                convolve_trainer_get_val_accuracy (ConvolveTrainer *self);
+/* While a ::batch-finished handler runs: the accuracy on the training
+ * samples of this epoch's batches so far (0..1), as the epoch's accuracy
+ * will be counted at its end. */
+double                convolve_trainer_get_batch_accuracy (ConvolveTrainer *self);
 /* After a run with patience > 0 and a validation set: the epoch whose
  * weights were restored (the best validation accuracy); 0 otherwise. */
 int                   convolve_trainer_get_best_epoch   (ConvolveTrainer *self);

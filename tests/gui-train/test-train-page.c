@@ -26,6 +26,8 @@ typedef struct {
   GPtrArray *expected_lines;   /* what the trainer's signals said */
   GArray    *expected_rows;    /* double[5]: epoch, loss, accuracy, val, seconds */
   int        batches;
+  double     max_batch_accuracy;  /* the running training accuracy, at its best */
+  gboolean   batch_accuracy_bad;  /* outside 0..1 once */
   int        use_model_count;
 } Fixture;
 
@@ -54,7 +56,12 @@ batch_finished_cb (ConvolveTrainer *trainer,
                    double           loss,
                    Fixture         *f)
 {
+  double accuracy = convolve_trainer_get_batch_accuracy (trainer);
+
   f->batches++;
+  if (!(accuracy >= 0.0 && accuracy <= 1.0))
+    f->batch_accuracy_bad = TRUE;
+  f->max_batch_accuracy = MAX (f->max_batch_accuracy, accuracy);
 }
 
 static void
@@ -234,6 +241,9 @@ test_full_training (void **state)
   epochs = convolve_trainer_get_epochs (trainer);
   assert_int_equal (epochs, 20);
   assert_true (f->batches > 0);
+  /* The accuracy curve grew between epochs from real numbers too. */
+  assert_false (f->batch_accuracy_bad);
+  assert_true (f->max_batch_accuracy > 0.5);
 
   /* One point per epoch in every curve. */
   loss = convolve_chart_get_data (CONVOLVE_CHART (convolve_train_page_get_loss_chart (page)));

@@ -997,9 +997,16 @@ batch_finished_cb (ConvolveTrainer   *trainer,
   x = self->epochs_done + (double) batch / batches;
   if (self->epoch_batches > 0 && batch < batches)
     {
+      ConvolveChartData *acc = convolve_chart_get_data (CONVOLVE_CHART (self->accuracy_chart));
+
       convolve_chart_data_set_live (data, self->loss_series, x,
                                     self->epoch_loss_sum / self->epoch_batches);
+      /* The training accuracy of this epoch's batches so far grows the
+       * same way; validation is measured at the end of an epoch only. */
+      convolve_chart_data_set_live (acc, self->train_series, x,
+                                    convolve_trainer_get_batch_accuracy (trainer));
       gtk_widget_queue_draw (self->loss_chart);
+      gtk_widget_queue_draw (self->accuracy_chart);
     }
   update_progress (self, x);
   update_kernels (self, FALSE);
