@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* open(2) flags and fsync(2) are POSIX, not C11. */
-#define _POSIX_C_SOURCE 200809L
+/* open(2) flags, fsync(2), fchown(2) and realpath(3) are POSIX/XSI, not C11. */
+#define _XOPEN_SOURCE 700
 #define G_LOG_DOMAIN "convolve-data"
 
 #include "config.h"
@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -98,6 +99,17 @@ convolve_file_write_atomic (GFile       *file,
   path = g_file_get_path (file);
   if (path == NULL)
     return write_remote (file, data, len, error);
+  /* A link stays a link: replace the file it points to. */
+  {
+    char *real = realpath (path, NULL);
+
+    if (real != NULL)
+      {
+        g_free (path);
+        path = g_strdup (real);
+        free (real);
+      }
+  }
 
   dir = g_path_get_dirname (path);
   base = g_path_get_basename (path);
@@ -106,12 +118,18 @@ convolve_file_write_atomic (GFile       *file,
   if (fd < 0)
     return fail_errno (error, path, errno);
 
-  /* Keep the permissions of the file being replaced (mkstemp's 0666 less
-   * the umask otherwise). */
+  /* Keep the owner and permissions of the file being replaced (mkstemp's
+   * 0666 less the umask otherwise); a user may not be able to keep the
+   * owner, which is fine. */
   if (g_stat (path, &st) == 0 && S_ISREG (st.st_mode))
-    (void) fchmod (fd, st.st_mode & 07777);
+    {
+      (void) fchown (fd, st.st_uid, st.st_gid);
+      (void) fchmod (fd, st.st_mode & 07777);
+    }
 
-  if (!write_all (fd, data, len) || fsync (fd) != 0)
+  /* Some file systems cannot sync (EINVAL, ENOTSUP): nothing to wait for. */
+  if (!write_all (fd, data, len)
+      || (fsync (fd) != 0 && errno != EINVAL && errno != ENOTSUP))
     {
       saved = errno;
       close (fd);

@@ -318,8 +318,13 @@ convolve_model_save (ConvolveModel *self, GFile *file, GError **error)
                                    g_bytes_get_size (bytes), &local))
     {
       g_autofree char *display = convolve_file_display_name (file);
-      g_set_error (error, G_IO_ERROR, local->code, _("%s: the model could not be saved: %s"),
-                   display, local->message);
+      /* The writer's message names the file already. */
+      if (strstr (local->message, display) != NULL)
+        g_set_error (error, G_IO_ERROR, local->code, _("The model could not be saved: %s"),
+                     local->message);
+      else
+        g_set_error (error, G_IO_ERROR, local->code, _("%s: the model could not be saved: %s"),
+                     display, local->message);
       return FALSE;
     }
   return TRUE;

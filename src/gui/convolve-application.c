@@ -201,11 +201,14 @@ convolve_application_command_line (GApplication            *application,
       g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (command_line, model);
       g_autoptr(GError) error = NULL;
 
-      /* The window says so too, and keeps the model it had. */
+      /* The window says so too, and keeps the model it had. A second
+       * `convolve --model` exits 1; the first instance goes on with the
+       * window and must not end with 1 hours later. */
       if (!convolve_window_open_model (window, file, &error))
         {
           g_application_command_line_printerr (command_line, "convolve: %s\n", error->message);
-          status = 1;
+          if (g_application_command_line_get_is_remote (command_line))
+            status = 1;
         }
     }
   if (g_variant_dict_lookup (options, "page", "&s", &page))

@@ -98,15 +98,16 @@ strokes_changed_cb (ConvolveCanvas  *self,
                                                   NULL, NULL);
 }
 
-/* Only a stylus says how hard it presses. X11 gives mouse motion events a
- * pressure axis too, at 0, which would draw a slow mouse stroke thinner
- * than a fast one. */
+/* Only a tablet tool that has a pressure axis says how hard it presses.
+ * X11 gives mouse motion events a pressure axis too, at 0, which would
+ * draw a slow mouse stroke thinner than a fast one. (Events carry the
+ * logical pointer, not the pen, so ask the event's tool.) */
 static gboolean
 has_pressure (GdkEvent *event)
 {
-  GdkDevice *device = event != NULL ? gdk_event_get_device (event) : NULL;
+  GdkDeviceTool *tool = event != NULL ? gdk_event_get_device_tool (event) : NULL;
 
-  return device != NULL && gdk_device_get_source (device) == GDK_SOURCE_PEN;
+  return tool != NULL && (gdk_device_tool_get_axes (tool) & GDK_AXIS_FLAG_PRESSURE) != 0;
 }
 
 /* 0.5 gives the nominal width (mouse, touch, a pen without pressure). */

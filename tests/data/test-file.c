@@ -4,6 +4,8 @@
  * (its permissions kept), and failures that leave the old file and no
  * temporary file behind.
  */
+/* symlink(2) and setrlimit(2) are POSIX, not C11. */
+#define _XOPEN_SOURCE 700
 #include "config.h"
 
 #include <setjmp.h>
@@ -14,6 +16,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <glib/gstdio.h>
@@ -68,6 +71,19 @@ test_write_and_replace (void **state)
   /* Empty contents are a file of 0 bytes, not an error. */
   assert_true (convolve_file_write_atomic (file, "", 0, &error));
   assert_contents (path, "");
+
+  /* Written through a symbolic link, the link stays and its target changes. */
+  {
+    g_autofree char *link = g_build_filename (dir, "link.csv", NULL);
+    g_autoptr(GFile) link_file = g_file_new_for_path (link);
+
+    assert_int_equal (symlink ("history.csv", link), 0);
+    assert_true (convolve_file_write_atomic (link_file, "via link\n", 9, &error));
+    assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+    assert_contents (path, "via link\n");
+    assert_int_equal (count_entries (dir), 2);
+    g_unlink (link);
+  }
 
   g_unlink (path);
   g_rmdir (dir);

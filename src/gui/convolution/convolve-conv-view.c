@@ -326,9 +326,10 @@ convolve_conv_view_measure (GtkWidget      *widget,
   ConvolveConvView *self = CONVOLVE_CONV_VIEW (widget);
   double min_w, min_h, nat_w, nat_h;
 
-  /* Full: cells of 20 px at least (an 800 px window), 40 px naturally
+  /* Full: cells of 16 px at least (an 800×600 window keeps its transport
+   * bar), 40 px naturally
    * (a projector). Compact: 11 px and 14 px. */
-  convolve_conv_layout_size_for_unit (self->options.compact, self->options.compact ? 11 : 20,
+  convolve_conv_layout_size_for_unit (self->options.compact, self->options.compact ? 11 : 16,
                                       &min_w, &min_h);
   convolve_conv_layout_size_for_unit (self->options.compact, self->options.compact ? 14 : 40,
                                       &nat_w, &nat_h);

@@ -102,12 +102,17 @@ struct _ConvolveTrainPage
 G_DEFINE_FINAL_TYPE (ConvolveTrainPage, convolve_train_page, GTK_TYPE_WIDGET)
 
 /* A dataset's class name as shown: the shipped datasets' names are
- * translated; names a class drew itself come back unchanged. */
+ * translated; names a class gave its own drawings stay as typed. */
 static const char *
-shown_class (const char *name)
+shown_class_in (ConvolveTrainDataset dataset,
+                const char          *name)
 {
+  if (dataset == CONVOLVE_TRAIN_DATASET_MY_CLASSES)
+    return name;
   return g_dpgettext2 (GETTEXT_PACKAGE, "class name", name);
 }
+
+#define shown_class(name) shown_class_in (self->dataset, (name))
 
 /* What the trainer reported at the end of an epoch, for the CSV export. */
 typedef struct {
@@ -697,16 +702,16 @@ select_dataset (ConvolveTrainPage   *self,
 
   if (dataset == CONVOLVE_TRAIN_DATASET_MY_CLASSES)
     {
-      g_auto(GStrv) warnings = NULL;
+      const char *const *warnings;
 
       /* Few pictures: all of them train, and none is left to validate. */
       train = convolve_class_store_to_dataset (self->class_store, &error);
-      /* Drawings that could not be read are left out: say so here too,
-       * not only in the class manager. */
-      warnings = convolve_class_store_take_warnings (self->class_store);
+      /* Drawings that could not be read are left out: say so here too
+       * (the class manager still lists them all). */
+      warnings = convolve_class_store_get_warnings (self->class_store);
       if (warnings != NULL && warnings[0] != NULL)
         {
-          guint more = g_strv_length (warnings) - 1;
+          guint more = g_strv_length ((char **) warnings) - 1;
           g_autofree char *text = more == 0
             ? g_strdup (warnings[0])
             /* Translators: %s is the first problem, %u how many more there are. */
