@@ -491,6 +491,36 @@ test_confidence_dark (void **state)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* 10,000 strokes on the real widget: it still draws them, and the drawing
+ * still clears (robustness/many-strokes measures the memory). */
+static void
+test_canvas_many_strokes (void **state)
+{
+  GtkWidget *canvas = convolve_canvas_new ();
+  GtkWidget *window;
+  g_autoptr(Image) drawn = NULL;
+  g_autoptr(Image) cleared = NULL;
+
+  set_dark (FALSE);
+  window = show_in_window (canvas, 200, 200);
+  for (int i = 0; i < 10000; i++)
+    {
+      double y = 20 + (i % 160);
+
+      convolve_canvas_stroke_begin (CONVOLVE_CANVAS (canvas), 40, y, 0.5);
+      convolve_canvas_stroke_extend (CONVOLVE_CANVAS (canvas), 160, y, 0.5);
+      convolve_canvas_stroke_end (CONVOLVE_CANVAS (canvas));
+    }
+  drawn = render (canvas, "canvas-10000-strokes.png");
+  assert_true (luma (at (drawn, 100, 100)) < 100);
+  assert_true (luma (at (drawn, 10, 100)) > 200);
+
+  convolve_strokes_clear (convolve_canvas_get_strokes (CONVOLVE_CANVAS (canvas)));
+  cleared = render (canvas, NULL);
+  assert_true (luma (at (cleared, 100, 100)) > 200);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* ------------------------------------------------------------- export */
 
 static void
@@ -645,6 +675,7 @@ main (int argc, char *argv[])
     cmocka_unit_test (test_input_view_dark),
     cmocka_unit_test (test_confidence_bars),
     cmocka_unit_test (test_confidence_dark),
+    cmocka_unit_test (test_canvas_many_strokes),
     cmocka_unit_test (test_export_png),
     cmocka_unit_test (test_presentation_css),
   };
