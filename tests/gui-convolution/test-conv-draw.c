@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <glib.h>
@@ -253,6 +254,29 @@ test_pool_winner (void **state)
   cy = l->out_y + (wi + 0.5) * l->out_cell;
   pixel (f, cx + 0.44 * l->out_cell, cy, rgb);
   assert_true (rgb[0] < 60 && rgb[1] < 60 && rgb[2] < 60);
+
+  /* The finished window (0, 0) keeps its winner ringed too, lighter; the
+   * window not reached yet, (1, 0), has no ring. */
+  convolve_conv_lesson_get_pool_step (f->lesson, 0, 0, &st);
+  wi = 2 * st.i + st.winner / 2;
+  wj = 2 * st.j + st.winner % 2;
+  cx = l->out_x + (wj + 0.5) * l->out_cell;
+  cy = l->out_y + (wi + 0.5) * l->out_cell;
+  pixel (f, cx + 0.44 * l->out_cell, cy, rgb);
+  assert_true (rgb[0] < 160 && rgb[1] < 160 && rgb[2] < 160);
+  convolve_conv_lesson_get_pool_step (f->lesson, 1, 0, &st);
+  wi = 2 * st.i + st.winner / 2;
+  wj = 2 * st.j + st.winner % 2;
+  cx = l->out_x + (wj + 0.5) * l->out_cell;
+  cy = l->out_y + (wi + 0.5) * l->out_cell;
+  {
+    int before[3];
+
+    /* Compare the ring's place with the cell's own colour a little inside. */
+    pixel (f, cx + 0.44 * l->out_cell, cy, rgb);
+    pixel (f, cx + 0.30 * l->out_cell, cy, before);
+    assert_true (abs (rgb[0] - before[0]) < 40 && abs (rgb[1] - before[1]) < 40);
+  }
 }
 
 static void

@@ -557,22 +557,26 @@ draw_pool (cairo_t *cr, const ConvolveConvLesson *lesson, const ConvolveConvLayo
   if (pos >= 0)
     {
       ConvolveConvPoolStep st;
-      int wi, wj;
-      double r;
 
-      convolve_conv_lesson_get_pool_step (lesson, pos / ps, pos % ps, &st);
-      wi = 2 * st.i + st.winner / 2;
-      wj = 2 * st.j + st.winner % 2;
+      /* The winner of every window so far: a ring around its value on the
+       * activated map; the current window's bold, the earlier ones lighter. */
+      for (int p = 0; p <= pos; p++)
+        {
+          int wi, wj;
 
-      /* The winner: a ring around its value on the activated map. */
-      cairo_save (cr);
-      set_color (cr, &pal->fg);
-      cairo_set_line_width (cr, MAX (2.5, 0.07 * l->unit));
-      r = cell * 0.44;
-      cairo_arc (cr, l->out_x + (wj + 0.5) * cell, l->out_y + (wi + 0.5) * cell, r, 0, 2 * G_PI);
-      cairo_stroke (cr);
-      cairo_restore (cr);
+          convolve_conv_lesson_get_pool_step (lesson, p / ps, p % ps, &st);
+          wi = 2 * st.i + st.winner / 2;
+          wj = 2 * st.j + st.winner % 2;
+          cairo_save (cr);
+          set_color_alpha (cr, &pal->fg, p == pos ? 1.0 : 0.55);
+          cairo_set_line_width (cr, p == pos ? MAX (2.5, 0.07 * l->unit) : MAX (1.5, 0.04 * l->unit));
+          cairo_arc (cr, l->out_x + (wj + 0.5) * cell, l->out_y + (wi + 0.5) * cell,
+                     cell * 0.44, 0, 2 * G_PI);
+          cairo_stroke (cr);
+          cairo_restore (cr);
+        }
 
+      /* st is the current window's. */
       highlight (cr, l->out_x + 2 * st.j * cell, l->out_y + 2 * st.i * cell,
                  2 * cell, 2 * cell, l->unit, pal);
       highlight (cr, l->pool_x + st.j * cell, l->pool_y + st.i * cell, cell, cell, l->unit, pal);
