@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Real input through the X server (xdotool) drives the Convolution page in
-# conv-demo: the keys → → ← End Home, Space to play and pause; a click on
+# conv-demo (ReLU on: 36 + 36 + 9 positions): the keys → → ← End Home,
+# Space to play and pause; a click on
 # an output cell jumps there; a drag over the input paints it; a click on
 # the kernel's centre weight opens its editor, where typing 2 and Enter
 # sets it; → steps on afterwards. Run under build-aux/with-xvfb.sh.
@@ -47,7 +48,7 @@ sleep 0.2
 expected="position 1
 position 2
 position 1
-position 44
+position 80
 position 0
 playing 1"
 [ "$(since | head -n 6)" = "$expected" ] || fail "keys"

@@ -279,6 +279,54 @@ test_pool_winner (void **state)
   }
 }
 
+/* The ReLU stage turns the feature map cell by cell: cells up to the
+ * current one show their activation, the later ones still the
+ * convolution's value; negative cells are where the two differ. */
+static void
+test_relu_stage (void **state)
+{
+  Fixture *f = *state;
+  const ConvolveConvLayout *l = &f->layout;
+  const float *conv, *act;
+  float range;
+  int out, k, before = -1, after = -1;
+
+  convolve_conv_lesson_set_input_preset (f->lesson, CONVOLVE_CONV_INPUT_SQUARE, 0);
+  convolve_conv_lesson_set_kernel_preset (f->lesson, CONVOLVE_CONV_KERNEL_VERTICAL_EDGE);
+  assert_true (convolve_conv_lesson_get_relu (f->lesson));
+  out = convolve_conv_lesson_get_out_size (f->lesson);
+  conv = convolve_conv_lesson_get_conv_output (f->lesson);
+  act = convolve_conv_lesson_get_activated (f->lesson);
+  range = convolve_conv_lesson_get_value_range (f->lesson);
+
+  /* The middle of the map, and a negative cell on either side of it. */
+  k = out * out / 2;
+  for (int p = 0; p < out * out; p++)
+    if (conv[p] < 0.0f)
+      {
+        if (p <= k && before < 0)
+          before = p;
+        if (p > k)
+          after = p;
+      }
+  assert_true (before >= 0 && after >= 0);
+
+  convolve_conv_lesson_set_position (f->lesson, convolve_conv_lesson_relu_position (f->lesson, k / out, k % out));
+  assert_int_equal (convolve_conv_lesson_get_stage (f->lesson), CONVOLVE_CONV_STAGE_RELU);
+  render (f, &light, FALSE);
+  {
+    ConvolveConvColor c;
+    double x, y;
+
+    convolve_conv_diverging_color (act[before] / range, &light.bg, &c);
+    cell_point (l->out_x, l->out_y, l->out_cell, before / out, before % out, &x, &y);
+    assert_color (f, x, y, &c);
+    convolve_conv_diverging_color (conv[after] / range, &light.bg, &c);
+    cell_point (l->out_x, l->out_y, l->out_cell, after / out, after % out, &x, &y);
+    assert_color (f, x, y, &c);
+  }
+}
+
 static void
 test_hover_receptive_field (void **state)
 {
@@ -397,6 +445,7 @@ main (int argc, char **argv)
     cmocka_unit_test_setup_teardown (test_window_follows_position, setup, teardown),
     cmocka_unit_test_setup_teardown (test_zero_border, setup, teardown),
     cmocka_unit_test_setup_teardown (test_pool_winner, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_relu_stage, setup, teardown),
     cmocka_unit_test_setup_teardown (test_hover_receptive_field, setup, teardown),
     cmocka_unit_test_setup_teardown (test_hit_test, setup, teardown),
     cmocka_unit_test_setup_teardown (test_layout_fits, setup, teardown),

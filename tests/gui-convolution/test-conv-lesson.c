@@ -125,12 +125,13 @@ check_lesson_against_engine (ConvolveConvLesson *lesson)
             assert_true (st.values[0] == ref_act[(2 * i) * out + 2 * j]);
             assert_true (st.values[3] == ref_act[(2 * i + 1) * out + 2 * j + 1]);
           }
-      assert_int_equal (convolve_conv_lesson_get_n_positions (lesson), out * out + ps * ps);
+      assert_int_equal (convolve_conv_lesson_get_n_positions (lesson),
+                        out * out * (relu ? 2 : 1) + ps * ps);
     }
   else
     {
       assert_null (convolve_conv_lesson_get_pooled (lesson));
-      assert_int_equal (convolve_conv_lesson_get_n_positions (lesson), out * out);
+      assert_int_equal (convolve_conv_lesson_get_n_positions (lesson), out * out * (relu ? 2 : 1));
     }
 
   cv_net_free (net);
@@ -207,8 +208,10 @@ test_stepping (void **state)
   convolve_conv_lesson_set_stride (lesson, 1);
   convolve_conv_lesson_set_same (lesson, FALSE);
   n = convolve_conv_lesson_get_n_positions (lesson);
-  assert_int_equal (n, 36 + 9);
+  /* The convolution, ReLU over the same 36 cells, then the 3×3 pool. */
+  assert_int_equal (n, 36 + 36 + 9);
   assert_int_equal (convolve_conv_lesson_get_n_conv_positions (lesson), 36);
+  assert_int_equal (convolve_conv_lesson_get_n_relu_positions (lesson), 36);
 
   /* prev at the first position stays there. */
   assert_int_equal (convolve_conv_lesson_get_position (lesson), 0);
@@ -227,8 +230,24 @@ test_stepping (void **state)
   assert_true (convolve_conv_lesson_set_position (lesson, 35));
   assert_int_equal (convolve_conv_lesson_get_stage (lesson), CONVOLVE_CONV_STAGE_CONV);
   assert_true (convolve_conv_lesson_next (lesson));
+  assert_int_equal (convolve_conv_lesson_get_stage (lesson), CONVOLVE_CONV_STAGE_RELU);
+  assert_int_equal (convolve_conv_lesson_get_stage_index (lesson), 0);
+  assert_int_equal (convolve_conv_lesson_relu_position (lesson, 1, 0), 42);
+  assert_true (convolve_conv_lesson_set_position (lesson, 71));
+  assert_int_equal (convolve_conv_lesson_get_stage (lesson), CONVOLVE_CONV_STAGE_RELU);
+  assert_int_equal (convolve_conv_lesson_get_stage_index (lesson), 35);
+  assert_true (convolve_conv_lesson_next (lesson));
   assert_int_equal (convolve_conv_lesson_get_stage (lesson), CONVOLVE_CONV_STAGE_POOL);
+  assert_int_equal (convolve_conv_lesson_pool_position (lesson, 0, 0), 72);
+  assert_int_equal (convolve_conv_lesson_get_stage_index (lesson), 0);
+
+  /* Without ReLU there is no ReLU stage: the pool follows the convolution. */
+  convolve_conv_lesson_set_relu (lesson, FALSE);
+  assert_int_equal (convolve_conv_lesson_get_n_positions (lesson), 36 + 9);
+  assert_int_equal (convolve_conv_lesson_relu_position (lesson, 0, 0), -1);
   assert_int_equal (convolve_conv_lesson_pool_position (lesson, 0, 0), 36);
+  convolve_conv_lesson_set_relu (lesson, TRUE);
+  n = convolve_conv_lesson_get_n_positions (lesson);
 
   /* next at the last position stays there; advance wraps. */
   assert_true (convolve_conv_lesson_last (lesson));
@@ -248,10 +267,10 @@ test_stepping (void **state)
   assert_int_equal (convolve_conv_lesson_get_position (lesson), n - 1);
 
   /* A smaller map clamps the position into its range: valid, stride 2 is
-   * 3×3 without a pool. */
+   * 3×3 without a pool (9 convolution and 9 ReLU positions). */
   convolve_conv_lesson_set_stride (lesson, 2);
-  assert_int_equal (convolve_conv_lesson_get_n_positions (lesson), 9);
-  assert_int_equal (convolve_conv_lesson_get_position (lesson), 8);
+  assert_int_equal (convolve_conv_lesson_get_n_positions (lesson), 9 + 9);
+  assert_int_equal (convolve_conv_lesson_get_position (lesson), 17);
   assert_false (convolve_conv_lesson_has_pool (lesson));
 }
 
@@ -300,15 +319,25 @@ test_words (void **state)
   convolve_conv_lesson_set_input_preset (lesson, CONVOLVE_CONV_INPUT_SQUARE, 0);
   convolve_conv_lesson_set_kernel_preset (lesson, CONVOLVE_CONV_KERNEL_VERTICAL_EDGE);
   text = convolve_conv_lesson_format_equation (lesson);
-  assert_string_equal (text, "y[0, 0] = Σ x·w + b = −1 + 0 = −1    ReLU(−1) = 0");
+  assert_string_equal (text, "y[0, 0] = Σ x·w + b = −1 + 0 = −1");
   g_free (text);
 
   text = convolve_conv_lesson_describe_step (lesson);
-  assert_non_null (strstr (text, "Step 1 of 45."));
+  assert_non_null (strstr (text, "Step 1 of 81."));
+  g_free (text);
+
+  /* ReLU, cell by cell, with the engine's numbers. */
+  convolve_conv_lesson_set_position (lesson, convolve_conv_lesson_relu_position (lesson, 0, 0));
+  text = convolve_conv_lesson_format_equation (lesson);
+  assert_string_equal (text, "a[0, 0] = ReLU(y[0, 0]) = max(0, −1) = 0");
+  g_free (text);
+  text = convolve_conv_lesson_describe_step (lesson);
+  assert_non_null (strstr (text, "Step 37 of 81."));
+  assert_non_null (strstr (text, "Cell y[0, 0] of the feature map holds −1."));
   assert_non_null (strstr (text, "ReLU turns the negative −1 into 0."));
   g_free (text);
 
-  convolve_conv_lesson_set_position (lesson, 36);
+  convolve_conv_lesson_set_position (lesson, convolve_conv_lesson_pool_position (lesson, 0, 0));
   text = convolve_conv_lesson_format_equation (lesson);
   assert_true (g_str_has_prefix (text, "p[0, 0] = max("));
   g_free (text);

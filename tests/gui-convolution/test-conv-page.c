@@ -55,7 +55,7 @@ test_actions_move_the_position (void **state)
   const ConvolveConvLesson *lesson = convolve_conv_page_get_lesson (CONVOLVE_CONV_PAGE (page));
   int n = convolve_conv_lesson_get_n_positions (lesson);
 
-  assert_int_equal (n, 36 + 9);
+  assert_int_equal (n, 36 + 36 + 9);   /* convolution, ReLU, max pool */
   assert_int_equal (position (page), 0);
 
   assert_true (gtk_widget_activate_action (page, "conv.next", NULL));

@@ -416,10 +416,12 @@ draw_output (cairo_t *cr, const ConvolveConvLesson *lesson, const ConvolveConvLa
              const ConvolveConvPalette *pal, const ConvolveConvDrawOptions *opt)
 {
   int out = convolve_conv_lesson_get_out_size (lesson);
-  int pos = convolve_conv_lesson_get_position (lesson);
-  gboolean pool_stage = convolve_conv_lesson_get_stage (lesson) == CONVOLVE_CONV_STAGE_POOL;
-  const float *values = pool_stage ? convolve_conv_lesson_get_activated (lesson)
-                                   : convolve_conv_lesson_get_conv_output (lesson);
+  ConvolveConvStage stage = convolve_conv_lesson_get_stage (lesson);
+  int pos = convolve_conv_lesson_get_stage_index (lesson);
+  gboolean pool_stage = stage == CONVOLVE_CONV_STAGE_POOL;
+  gboolean relu_stage = stage == CONVOLVE_CONV_STAGE_RELU;
+  const float *activated = convolve_conv_lesson_get_activated (lesson);
+  const float *conv = convolve_conv_lesson_get_conv_output (lesson);
   float range = convolve_conv_lesson_get_value_range (lesson);
   double cell = l->out_cell;
   int s = convolve_conv_lesson_get_stride (lesson);
@@ -430,17 +432,21 @@ draw_output (cairo_t *cr, const ConvolveConvLesson *lesson, const ConvolveConvLa
         int p = i * out + j;
         double cx = l->out_x + j * cell, cy = l->out_y + i * cell;
         ConvolveConvColor fill;
+        float v;
 
-        if (!pool_stage && p > pos)
+        if (stage == CONVOLVE_CONV_STAGE_CONV && p > pos)
           {
             fill = pal->bg;
             fill_cell (cr, cx, cy, cell, &fill);
             continue;
           }
-        convolve_conv_diverging_color (values[p] / range, &pal->bg, &fill);
+        /* ReLU turns the map cell by cell: done cells show their
+         * activation, the rest still the convolution's value. */
+        v = pool_stage || (relu_stage && p <= pos) ? activated[p] : conv[p];
+        convolve_conv_diverging_color (v / range, &pal->bg, &fill);
         fill_cell (cr, cx, cy, cell, &fill);
         if (!l->compact)
-          draw_value (cr, values[p], cx, cy, cell, &fill);
+          draw_value (cr, v, cx, cy, cell, &fill);
       }
   grid_lines (cr, l->out_x, l->out_y, cell, out, out, &pal->fg);
 
@@ -520,8 +526,8 @@ draw_pool (cairo_t *cr, const ConvolveConvLesson *lesson, const ConvolveConvLayo
            const ConvolveConvPalette *pal)
 {
   int ps = convolve_conv_lesson_get_pool_size (lesson);
-  int n_conv = convolve_conv_lesson_get_n_conv_positions (lesson);
-  int pos = convolve_conv_lesson_get_position (lesson) - n_conv;
+  int pos = convolve_conv_lesson_get_stage (lesson) == CONVOLVE_CONV_STAGE_POOL
+            ? convolve_conv_lesson_get_stage_index (lesson) : -1;
   const float *pooled = convolve_conv_lesson_get_pooled (lesson);
   float range = convolve_conv_lesson_get_value_range (lesson);
   double cell = l->out_cell;

@@ -457,9 +457,16 @@ convolve_conv_lesson_get_n_conv_positions (const ConvolveConvLesson *self)
 }
 
 int
+convolve_conv_lesson_get_n_relu_positions (const ConvolveConvLesson *self)
+{
+  return self->relu ? self->out_size * self->out_size : 0;
+}
+
+int
 convolve_conv_lesson_get_n_positions (const ConvolveConvLesson *self)
 {
-  return self->out_size * self->out_size + self->pool_size * self->pool_size;
+  return self->out_size * self->out_size + convolve_conv_lesson_get_n_relu_positions (self)
+         + self->pool_size * self->pool_size;
 }
 
 int
@@ -513,8 +520,13 @@ convolve_conv_lesson_advance (ConvolveConvLesson *self)
 ConvolveConvStage
 convolve_conv_lesson_get_stage (const ConvolveConvLesson *self)
 {
-  return self->position < convolve_conv_lesson_get_n_conv_positions (self)
-         ? CONVOLVE_CONV_STAGE_CONV : CONVOLVE_CONV_STAGE_POOL;
+  int n_conv = convolve_conv_lesson_get_n_conv_positions (self);
+
+  if (self->position < n_conv)
+    return CONVOLVE_CONV_STAGE_CONV;
+  if (self->position < n_conv + convolve_conv_lesson_get_n_relu_positions (self))
+    return CONVOLVE_CONV_STAGE_RELU;
+  return CONVOLVE_CONV_STAGE_POOL;
 }
 
 int
@@ -524,9 +536,42 @@ convolve_conv_lesson_conv_position (const ConvolveConvLesson *self, int i, int j
 }
 
 int
+convolve_conv_lesson_relu_position (const ConvolveConvLesson *self, int i, int j)
+{
+  if (!self->relu)
+    return -1;
+  return convolve_conv_lesson_get_n_conv_positions (self) + i * self->out_size + j;
+}
+
+int
 convolve_conv_lesson_pool_position (const ConvolveConvLesson *self, int i, int j)
 {
-  return convolve_conv_lesson_get_n_conv_positions (self) + i * self->pool_size + j;
+  return convolve_conv_lesson_get_n_conv_positions (self)
+         + convolve_conv_lesson_get_n_relu_positions (self) + i * self->pool_size + j;
+}
+
+/* The index of the current position within its stage. */
+static int
+stage_index (const ConvolveConvLesson *self)
+{
+  int n_conv = convolve_conv_lesson_get_n_conv_positions (self);
+
+  switch (convolve_conv_lesson_get_stage (self))
+    {
+    case CONVOLVE_CONV_STAGE_CONV:
+      return self->position;
+    case CONVOLVE_CONV_STAGE_RELU:
+      return self->position - n_conv;
+    case CONVOLVE_CONV_STAGE_POOL:
+    default:
+      return self->position - n_conv - convolve_conv_lesson_get_n_relu_positions (self);
+    }
+}
+
+int
+convolve_conv_lesson_get_stage_index (const ConvolveConvLesson *self)
+{
+  return stage_index (self);
 }
 
 /* ------------------------------------------------------------- numbers */
@@ -705,17 +750,24 @@ convolve_conv_lesson_format_equation (const ConvolveConvLesson *self)
                             st.bias < 0.0f ? "−" : "+",
                             convolve_conv_format_value (fabsf (st.bias), b, sizeof b),
                             convolve_conv_format_value (st.result, c, sizeof c));
-      if (self->relu)
-        return g_strdup_printf ("%s    ReLU(%s) = %s", eq,
-                                convolve_conv_format_value (st.result, d, sizeof d),
-                                convolve_conv_format_value (st.activated, e, sizeof e));
       return g_steal_pointer (&eq);
+    }
+  else if (convolve_conv_lesson_get_stage (self) == CONVOLVE_CONV_STAGE_RELU)
+    {
+      ConvolveConvStep st;
+      int r = stage_index (self);
+
+      convolve_conv_lesson_get_conv_step (self, r / self->out_size, r % self->out_size, &st);
+      return g_strdup_printf ("a[%d, %d] = ReLU(y[%d, %d]) = max(0, %s) = %s",
+                              st.i, st.j, st.i, st.j,
+                              convolve_conv_format_value (st.result, d, sizeof d),
+                              convolve_conv_format_value (st.activated, e, sizeof e));
     }
   else
     {
       ConvolveConvPoolStep ps;
       char f[16];
-      int p = self->position - convolve_conv_lesson_get_n_conv_positions (self);
+      int p = stage_index (self);
 
       convolve_conv_lesson_get_pool_step (self, p / self->pool_size, p % self->pool_size, &ps);
       return g_strdup_printf ("p[%d, %d] = max(%s, %s, %s, %s) = %s",
@@ -761,25 +813,38 @@ convolve_conv_lesson_describe_step (const ConvolveConvLesson *self)
           g_string_append_c (text, ' ');
           g_string_append (text, _("Cells outside the picture count as 0: that is the zero padding."));
         }
-      if (self->relu)
-        {
-          g_string_append_c (text, ' ');
-          if (st.result < 0.0f)
-            g_string_append_printf (text, _("ReLU turns the negative %s into 0."),
-                                    convolve_conv_format_value (st.result, a, sizeof a));
-          else
-            g_string_append (text, _("ReLU keeps it, because it is not negative."));
-        }
       if (self->position == 0)
         {
           g_string_append_c (text, ' ');
           g_string_append (text, _("The same nine weights are used at every position."));
         }
     }
+  else if (convolve_conv_lesson_get_stage (self) == CONVOLVE_CONV_STAGE_RELU)
+    {
+      ConvolveConvStep st;
+      int r = stage_index (self);
+
+      convolve_conv_lesson_get_conv_step (self, r / self->out_size, r % self->out_size, &st);
+      if (r == 0)
+        {
+          g_string_append (text, _("Now ReLU goes over the feature map, one value at a time: "
+                                   "negative values become 0, the others stay as they are."));
+          g_string_append_c (text, ' ');
+        }
+      /* Translators: y[i, j] names a cell of the feature map. */
+      g_string_append_printf (text, _("Cell y[%d, %d] of the feature map holds %s."),
+                              st.i, st.j, convolve_conv_format_value (st.result, a, sizeof a));
+      g_string_append_c (text, ' ');
+      if (st.result < 0.0f)
+        g_string_append_printf (text, _("ReLU turns the negative %s into 0."),
+                                convolve_conv_format_value (st.result, a, sizeof a));
+      else
+        g_string_append (text, _("ReLU keeps it, because it is not negative."));
+    }
   else
     {
       ConvolveConvPoolStep ps;
-      int p = self->position - convolve_conv_lesson_get_n_conv_positions (self);
+      int p = stage_index (self);
 
       convolve_conv_lesson_get_pool_step (self, p / self->pool_size, p % self->pool_size, &ps);
       g_string_append_printf (text,

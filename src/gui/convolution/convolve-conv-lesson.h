@@ -8,8 +8,9 @@
  * (Conv2D, optional ReLU, and a 2×2 max pool when the feature map has an
  * even side), so every number the viewer shows comes from the engine's own
  * Conv2D. The lesson walks a position index over the convolution's output
- * cells, row by row, and then — when there is a pool stage — over the
- * pooled cells.
+ * cells, row by row, then — with ReLU — over the same cells again as ReLU
+ * turns each into its activation, and then — when there is a pool stage —
+ * over the pooled cells.
  *
  * Stepping: next/prev stop at the ends (they return FALSE there);
  * convolve_conv_lesson_advance() wraps from the last position to the first,
@@ -51,6 +52,7 @@ typedef enum {
 typedef enum {
   CONVOLVE_CONV_STAGE_CONV,   /* the kernel slides over the input */
   CONVOLVE_CONV_STAGE_POOL,   /* a 2×2 window slides over the activated map */
+  CONVOLVE_CONV_STAGE_RELU,   /* ReLU goes over the feature map, cell by cell */
 } ConvolveConvStage;
 
 /* One position of the convolution, as the viewer writes it out. */
@@ -147,8 +149,15 @@ gboolean     convolve_conv_lesson_last         (ConvolveConvLesson *self);
 /* next, but from the last position back to the first. */
 void         convolve_conv_lesson_advance      (ConvolveConvLesson *self);
 ConvolveConvStage convolve_conv_lesson_get_stage (const ConvolveConvLesson *self);
-/* The position of output cell (i, j) and of pooled cell (i, j). */
+/* The position within its stage: the output cell (conv, ReLU, in reading
+ * order) or the pooled cell. */
+int          convolve_conv_lesson_get_stage_index (const ConvolveConvLesson *self);
+/* The ReLU stage's positions: out × out with ReLU, else 0. */
+int          convolve_conv_lesson_get_n_relu_positions (const ConvolveConvLesson *self);
+/* The position of output cell (i, j) in the convolution, of the same cell
+ * in the ReLU stage (-1 without ReLU), and of pooled cell (i, j). */
 int          convolve_conv_lesson_conv_position (const ConvolveConvLesson *self, int i, int j);
+int          convolve_conv_lesson_relu_position (const ConvolveConvLesson *self, int i, int j);
 int          convolve_conv_lesson_pool_position (const ConvolveConvLesson *self, int i, int j);
 
 /* ---- numbers (from the engine) */
