@@ -224,15 +224,26 @@ test_zero_border (void **state)
   assert_true (rgb[0] < 10);
 }
 
+/* The centre of the winning cell of pool window (i, j) on the map. */
+static void
+winner_centre (Fixture *f, int i, int j, double *cx, double *cy)
+{
+  const ConvolveConvLayout *l = &f->layout;
+  ConvolveConvPoolStep st;
+
+  convolve_conv_lesson_get_pool_step (f->lesson, i, j, &st);
+  *cx = l->out_x + (2 * st.j + st.winner % 2 + 0.5) * l->out_cell;
+  *cy = l->out_y + (2 * st.i + st.winner / 2 + 0.5) * l->out_cell;
+}
+
 static void
 test_pool_winner (void **state)
 {
   Fixture *f = *state;
   const ConvolveConvLayout *l = &f->layout;
-  ConvolveConvPoolStep st;
   ConvolveConvColor c;
   double cx, cy, x, y;
-  int wi, wj, rgb[3];
+  int rgb[3], inside[3];
 
   convolve_conv_lesson_set_position (f->lesson, convolve_conv_lesson_pool_position (f->lesson, 0, 1));
   assert_int_equal (convolve_conv_lesson_get_stage (f->lesson), CONVOLVE_CONV_STAGE_POOL);
@@ -247,36 +258,20 @@ test_pool_winner (void **state)
   assert_color (f, x, y, &light.bg);
 
   /* The ring around the winner: its rightmost point is ink. */
-  convolve_conv_lesson_get_pool_step (f->lesson, 0, 1, &st);
-  wi = 2 * st.i + st.winner / 2;
-  wj = 2 * st.j + st.winner % 2;
-  cx = l->out_x + (wj + 0.5) * l->out_cell;
-  cy = l->out_y + (wi + 0.5) * l->out_cell;
+  winner_centre (f, 0, 1, &cx, &cy);
   pixel (f, cx + 0.44 * l->out_cell, cy, rgb);
   assert_true (rgb[0] < 60 && rgb[1] < 60 && rgb[2] < 60);
 
   /* The finished window (0, 0) keeps its winner ringed too, lighter; the
-   * window not reached yet, (1, 0), has no ring. */
-  convolve_conv_lesson_get_pool_step (f->lesson, 0, 0, &st);
-  wi = 2 * st.i + st.winner / 2;
-  wj = 2 * st.j + st.winner % 2;
-  cx = l->out_x + (wj + 0.5) * l->out_cell;
-  cy = l->out_y + (wi + 0.5) * l->out_cell;
+   * window not reached yet, (1, 0), has none: where its ring would be,
+   * the cell's own colour, as a little further inside. */
+  winner_centre (f, 0, 0, &cx, &cy);
   pixel (f, cx + 0.44 * l->out_cell, cy, rgb);
   assert_true (rgb[0] < 160 && rgb[1] < 160 && rgb[2] < 160);
-  convolve_conv_lesson_get_pool_step (f->lesson, 1, 0, &st);
-  wi = 2 * st.i + st.winner / 2;
-  wj = 2 * st.j + st.winner % 2;
-  cx = l->out_x + (wj + 0.5) * l->out_cell;
-  cy = l->out_y + (wi + 0.5) * l->out_cell;
-  {
-    int before[3];
-
-    /* Compare the ring's place with the cell's own colour a little inside. */
-    pixel (f, cx + 0.44 * l->out_cell, cy, rgb);
-    pixel (f, cx + 0.30 * l->out_cell, cy, before);
-    assert_true (abs (rgb[0] - before[0]) < 40 && abs (rgb[1] - before[1]) < 40);
-  }
+  winner_centre (f, 1, 0, &cx, &cy);
+  pixel (f, cx + 0.44 * l->out_cell, cy, rgb);
+  pixel (f, cx + 0.30 * l->out_cell, cy, inside);
+  assert_true (abs (rgb[0] - inside[0]) < 40 && abs (rgb[1] - inside[1]) < 40);
 }
 
 /* The ReLU stage turns the feature map cell by cell: cells up to the
