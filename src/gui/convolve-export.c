@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "convolve-export.h"
@@ -156,9 +157,11 @@ chooser_response_cb (GtkNativeDialog *chooser,
         }
       else
         {
-          /* Translators: the first %s is a file name, the second the problem. */
-          g_autofree char *text = g_strdup_printf (_("Could not save “%s”: %s"),
-                                                   name != NULL ? name : "", error->message);
+          /* The writer's messages name the file already; others may not. */
+          g_autofree char *text = name != NULL && strstr (error->message, name) == NULL
+            /* Translators: the first %s is a file name, the second the problem. */
+            ? g_strdup_printf (_("Could not save “%s”: %s"), name, error->message)
+            : g_strdup_printf (_("Could not save the file: %s"), error->message);
 
           request->report (owner, text, TRUE);
         }
