@@ -22,7 +22,11 @@ cv_kernels_best_path (void)
 {
 #if defined(__x86_64__)
   if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
-    return CV_PATH_AVX2;
+    {
+      if (__builtin_cpu_supports ("avx512f"))
+        return CV_PATH_AVX512;
+      return CV_PATH_AVX2;
+    }
 #endif
   return CV_PATH_C;
 }
@@ -83,6 +87,70 @@ fill_rows (float *restrict y, const float *restrict b, int rows, int cols)
   for (int r = 0; r < rows; r++)
     for (int col = 0; col < cols; col++)
       y[(size_t) r * cols + col] = b[col];
+}
+
+/* The same passes shared among the scratch's threads (cv_parallel_for):
+ * rows for the bias fill and zeroing, columns for the sums. Each value is
+ * computed exactly as on one thread. Below SHARE_MIN_FLOATS a wake-up
+ * costs more than the pass. */
+#define SHARE_MIN_FLOATS 65536
+
+typedef struct {
+  float       *y;
+  const float *a;
+  int          rows, cols;
+} RowsJob;
+
+static int
+fill_rows_share (const void *data, int r0, int r1, CvScratch *scratch)
+{
+  const RowsJob *j = data;
+  (void) scratch;
+  fill_rows (j->y + (size_t) r0 * j->cols, j->a, r1 - r0, j->cols);
+  return 0;
+}
+
+static int
+zero_rows_share (const void *data, int r0, int r1, CvScratch *scratch)
+{
+  const RowsJob *j = data;
+  (void) scratch;
+  memset (j->y + (size_t) r0 * j->cols, 0, sizeof (float) * (size_t) (r1 - r0) * j->cols);
+  return 0;
+}
+
+/* Columns [c0, c1) of the sums: a column's sum runs over the rows in the
+ * same order whichever chunk it falls in. */
+static int
+column_sums_share (const void *data, int c0, int c1, CvScratch *scratch)
+{
+  const RowsJob *j = data;
+  (void) scratch;
+  float part[c1 - c0];
+  for (int col = c0; col < c1; col++)
+    part[col - c0] = 0.0f;
+  for (int r = 0; r < j->rows; r++)
+    for (int col = c0; col < c1; col++)
+      part[col - c0] += j->a[(size_t) r * j->cols + col];
+  for (int col = c0; col < c1; col++)
+    j->y[col] += part[col - c0];
+  return 0;
+}
+
+static void
+fill_rows_shared (float *y, const float *b, int rows, int cols, CvScratch *s)
+{
+  RowsJob job = { y, b, rows, cols };
+  (void) cv_parallel_for (s, rows, 1, (size_t) rows * cols >= SHARE_MIN_FLOATS,
+                          fill_rows_share, &job);
+}
+
+static void
+zero_rows_shared (float *y, int rows, int cols, CvScratch *s)
+{
+  RowsJob job = { y, NULL, rows, cols };
+  (void) cv_parallel_for (s, rows, 1, (size_t) rows * cols >= SHARE_MIN_FLOATS,
+                          zero_rows_share, &job);
 }
 
 /* ------------------------------------------------- col2im (strides > 1) */
@@ -200,10 +268,27 @@ pad_images (float *restrict xp, const float *restrict x, int n, int h, int w, in
     }
 }
 
+typedef struct {
+  float       *xp;
+  const float *x;
+  int          h, w, c, hp, wp, pt, pl;
+} PadJob;
+
+static int
+pad_share (const void *data, int s0, int s1, CvScratch *scratch)
+{
+  const PadJob *j = data;
+  (void) scratch;
+  pad_images (j->xp + (size_t) s0 * j->hp * j->wp * j->c, j->x + (size_t) s0 * j->h * j->w * j->c,
+              s1 - s0, j->h, j->w, j->c, j->hp, j->wp, j->pt, j->pl);
+  return 0;
+}
+
 /* The patches of x for dimensions d: tables (rebuilt only when d changes)
  * and the padded input (rebuilt unless `reuse_pad` and it still holds x). */
 static int
-patches (Patches *pt, const float *x, const CvConvDims *d, CvPatchCache *pc, int reuse_pad)
+patches (Patches *pt, const float *x, const CvConvDims *d, CvPatchCache *pc, int reuse_pad,
+         CvScratch *scratch)
 {
   const size_t total = (size_t) d->n * d->oh * d->ow, kkc = (size_t) d->k * d->k * d->c;
   const int hp_need = (d->oh - 1) * d->s + d->k, wp_need = (d->ow - 1) * d->s + d->k;
@@ -253,7 +338,8 @@ patches (Patches *pt, const float *x, const CvConvDims *d, CvPatchCache *pc, int
               pc->pad = pad;
               pc->pad_cap = need;
             }
-          pad_images (pc->pad, x, d->n, d->h, d->w, d->c, hp, wp, d->pt, d->pl);
+          PadJob job = { pc->pad, x, d->h, d->w, d->c, hp, wp, d->pt, d->pl };
+          (void) cv_parallel_for (scratch, d->n, 1, need >= SHARE_MIN_FLOATS, pad_share, &job);
           pc->xp = pc->pad;
         }
       pc->key_x = x;
@@ -280,11 +366,11 @@ cv_conv2d_forward (float *y, const float *x, const float *k, const float *b,
   const int kkc = d->k * d->k * d->c;
   const int total = d->n * d->oh * d->ow;
   Patches pt;
-  if (patches (&pt, x, d, cache != NULL ? &cache->x : &scratch->tmp.x, 0) != 0)
+  if (patches (&pt, x, d, cache != NULL ? &cache->x : &scratch->tmp.x, 0, scratch) != 0)
     return -1;
 
   /* y (total, f) starts as the bias; then y += P (total, kkc) · k (kkc, f). */
-  fill_rows (y, b, total, d->f);
+  fill_rows_shared (y, b, total, d->f, scratch);
   return cv_gather_gemm (path, total, d->f, kkc, pt.xp, pt.corner, pt.offset,
                          0, k, d->f, y, d->f, scratch);
 }
@@ -317,9 +403,9 @@ conv2d_input_grad_s1 (int path, float *dx, const float *dy, const float *k,
             = k[(((size_t) (d->k - 1 - m) * d->k + (d->k - 1 - q)) * d->c + c) * d->f + f];
 
   Patches pt;
-  if (patches (&pt, dy, &t, pc, 0) != 0)
+  if (patches (&pt, dy, &t, pc, 0, scratch) != 0)
     return -1;
-  memset (dx, 0, sizeof (float) * (size_t) d->n * d->h * d->w * d->c);
+  zero_rows_shared (dx, d->n * d->h * d->w, d->c, scratch);
   return cv_gather_gemm (path, d->n * d->h * d->w, d->c, kkf, pt.xp, pt.corner, pt.offset,
                          0, kt, d->c, dx, d->c, scratch);
 }
@@ -339,12 +425,14 @@ cv_conv2d_backward (float *dx, float *dk, float *db, const float *dy,
   const int kkc = d->k * d->k * d->c;
   const int total = d->n * d->oh * d->ow;
 
-  column_sums (db, dy, total, d->f);
+  RowsJob sums = { db, dy, total, d->f };
+  (void) cv_parallel_for (scratch, d->f, 16, (size_t) total * d->f >= SHARE_MIN_FLOATS,
+                          column_sums_share, &sums);
 
   /* dk (kkc, f) += Pᵀ (kkc, total) · dy (total, f): Pᵀ[e, pos] is the
    * gathered matrix with the roles of the two tables swapped. */
   Patches pt;
-  if (patches (&pt, x, d, cache != NULL ? &cache->x : &scratch->tmp.x, cache != NULL) != 0
+  if (patches (&pt, x, d, cache != NULL ? &cache->x : &scratch->tmp.x, cache != NULL, scratch) != 0
       || cv_gather_gemm (path, kkc, d->f, total, pt.xp, pt.offset, pt.corner,
                          0, dy, d->f, dk, d->f, scratch) != 0)
     return -1;
@@ -453,7 +541,7 @@ cv_maxpool_forward (float *y, int32_t *argmax, const float *x, const CvPoolDims 
       return;
     }
 #if defined(__x86_64__)
-  if (path == CV_PATH_AVX2)
+  if (path >= CV_PATH_AVX2)
     {
       maxpool_forward_avx2 (y, argmax, x, d);
       return;

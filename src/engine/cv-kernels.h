@@ -130,12 +130,25 @@ typedef struct {
  * a pool already running with another count is stopped. */
 void cv_scratch_set_threads (CvScratch *scratch, int threads);
 
+/* A share of some work: items [i0, i1), with the scratch of the thread that
+ * runs it. Returns 0, or -1 on failure (out of memory). */
+typedef int (*CvShareFn) (const void *job, int i0, int i1, CvScratch *scratch);
+
+/* Runs fn over items [0, m): shared among the scratch's threads in chunks
+ * whose bounds are multiples of align when worth_sharing and the scratch
+ * has more than one thread, else as fn (job, 0, m, scratch) on this one.
+ * fn must give the same result however [0, m) is cut. Returns -1 if any
+ * share failed. */
+int cv_parallel_for (CvScratch *scratch, int m, int align, int worth_sharing,
+                     CvShareFn fn, const void *job);
+
 void cv_scratch_free (CvScratch *scratch);   /* and stops its threads */
 
 enum {
   CV_PATH_REFERENCE = 0,   /* the plain loops of cv-ref-impl.inc */
   CV_PATH_C = 1,           /* blocked SGEMM, portable C micro-kernel */
   CV_PATH_AVX2 = 2,        /* blocked SGEMM, AVX2+FMA micro-kernel */
+  CV_PATH_AVX512 = 3,      /* the same with AVX-512F tiles for the products */
 };
 
 /* Which path the kernels take now: the best the CPU supports, unless a

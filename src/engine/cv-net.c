@@ -268,6 +268,76 @@ pool_dims (const CvLayerInfo *L, int n)
   };
 }
 
+/* ------------------------------------------- element-wise passes, shared
+ *
+ * With more than one thread, the passes between the products (ReLU,
+ * pooling) are cut by samples and shared too: every sample's values come
+ * out exactly as on one thread. Small batches stay on this thread, where a
+ * wake-up would cost more than the pass. */
+#define SHARE_MIN_FLOATS 65536
+
+typedef struct {
+  float         *y;
+  const float   *x, *dy;
+  int32_t       *argmax;
+  const int32_t *argmax_in;
+  size_t         in_size, out_size;   /* floats per sample */
+  CvPoolDims     pool;
+} PassJob;
+
+static int
+relu_forward_share (const void *data, int s0, int s1, CvScratch *scratch)
+{
+  const PassJob *j = data;
+  (void) scratch;
+  cv_relu_forward (j->y + (size_t) s0 * j->out_size, j->x + (size_t) s0 * j->out_size,
+                   (size_t) (s1 - s0) * j->out_size);
+  return 0;
+}
+
+/* x is the ReLU's output here: its sign is the mask. */
+static int
+relu_backward_share (const void *data, int s0, int s1, CvScratch *scratch)
+{
+  const PassJob *j = data;
+  (void) scratch;
+  size_t o = (size_t) s0 * j->out_size;
+  cv_relu_backward (j->y + o, j->dy + o, j->x + o, (size_t) (s1 - s0) * j->out_size);
+  return 0;
+}
+
+static int
+maxpool_forward_share (const void *data, int s0, int s1, CvScratch *scratch)
+{
+  const PassJob *j = data;
+  (void) scratch;
+  CvPoolDims d = j->pool;
+  d.n = s1 - s0;
+  cv_maxpool_forward (j->y + (size_t) s0 * j->out_size, j->argmax + (size_t) s0 * j->out_size,
+                      j->x + (size_t) s0 * j->in_size, &d);
+  return 0;
+}
+
+static int
+maxpool_backward_share (const void *data, int s0, int s1, CvScratch *scratch)
+{
+  const PassJob *j = data;
+  (void) scratch;
+  CvPoolDims d = j->pool;
+  d.n = s1 - s0;
+  cv_maxpool_backward (j->y + (size_t) s0 * j->in_size, j->dy + (size_t) s0 * j->out_size,
+                       j->argmax_in + (size_t) s0 * j->out_size, &d);
+  return 0;
+}
+
+static void
+share_pass (CvNet *net, int n, size_t floats_per_sample, CvShareFn fn, const PassJob *job)
+{
+  int worth = floats_per_sample * (size_t) n >= SHARE_MIN_FLOATS;
+  /* These shares cannot fail. */
+  (void) cv_parallel_for (&net->scratch, n, 1, worth, fn, job);
+}
+
 CvStatus
 cv_net_forward (CvNet *net, const float *x, int n)
 {
@@ -308,8 +378,10 @@ cv_net_forward (CvNet *net, const float *x, int n)
           break;
         case CV_LAYER_MAXPOOL:
           {
-            CvPoolDims d = pool_dims (L, n);
-            cv_maxpool_forward (out, net->argmax[i], in, &d);
+            PassJob job = { .y = out, .x = in, .argmax = net->argmax[i],
+                            .in_size = cv_shape_size (L->in), .out_size = cv_shape_size (L->out),
+                            .pool = pool_dims (L, n) };
+            share_pass (net, n, job.in_size, maxpool_forward_share, &job);
           }
           break;
         case CV_LAYER_AVGPOOL:
@@ -327,7 +399,10 @@ cv_net_forward (CvNet *net, const float *x, int n)
             return CV_ERR_NOMEM;
           break;
         case CV_LAYER_RELU:
-          cv_relu_forward (out, in, count);
+          {
+            PassJob job = { .y = out, .x = in, .out_size = cv_shape_size (L->out) };
+            share_pass (net, n, job.out_size, relu_forward_share, &job);
+          }
           break;
         case CV_LAYER_SOFTMAX:
           cv_ref_softmax_forward (out, in, n, net->spec.n_classes);
@@ -415,9 +490,11 @@ cv_net_backward (CvNet *net, const uint8_t *labels, int n)
           break;
         case CV_LAYER_MAXPOOL:
           {
-            CvPoolDims d = pool_dims (L, n);
+            PassJob job = { .y = din, .dy = dout, .argmax_in = net->argmax[i],
+                            .in_size = cv_shape_size (L->in), .out_size = cv_shape_size (L->out),
+                            .pool = pool_dims (L, n) };
             if (din != NULL)
-              cv_maxpool_backward (din, dout, net->argmax[i], &d);
+              share_pass (net, n, job.in_size, maxpool_backward_share, &job);
           }
           break;
         case CV_LAYER_AVGPOOL:
@@ -438,7 +515,10 @@ cv_net_backward (CvNet *net, const uint8_t *labels, int n)
           break;
         case CV_LAYER_RELU:
           if (din != NULL)
-            cv_relu_backward (din, dout, out, in_count);
+            {
+              PassJob job = { .y = din, .dy = dout, .x = out, .out_size = cv_shape_size (L->out) };
+              share_pass (net, n, job.out_size, relu_backward_share, &job);
+            }
           break;
         case CV_LAYER_SOFTMAX:   /* only last, handled above */
         default:

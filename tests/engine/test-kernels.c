@@ -100,9 +100,11 @@ test_sgemm (void **state)
   cv_scratch_free (&scratch);
 }
 
-/* Threads split a product by rows of C and must not change a bit of it:
- * ragged row counts, narrow (n <= 8, the 8-row gathering tiles and their
- * one-row tail) and wide products, every transpose, 1, 2 and 3 threads. */
+/* Threads split a product by rows of C (or, when it has too few rows, by
+ * 16-column strips) and must not change a bit of it: ragged row counts,
+ * narrow (n <= 8, the 8-row gathering tiles and their one-row tail) and wide
+ * products, short ones (a batch of 32 through a dense layer, a first conv
+ * layer's 25-row kernel gradient), every transpose, 1, 2 and 3 threads. */
 static void
 test_threads (void **state)
 {
@@ -111,6 +113,7 @@ test_threads (void **state)
   int ps[4], np = paths (ps);
   const int shapes[][3] = {
     { 1001, 32, 72 }, { 2003, 8, 150 }, { 997, 5, 300 }, { 301, 40, 257 }, { 4096, 16, 25 },
+    { 25, 32, 3000 }, { 32, 128, 800 }, { 32, 784, 128 }, { 9, 48, 2000 }, { 40, 40, 1000 },
   };
   CvScratch one = { 0 }, two = { 0 }, three = { 0 };
   cv_scratch_set_threads (&two, 2);
