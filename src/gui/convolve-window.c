@@ -13,6 +13,7 @@
 #include "convolve-conv-mini.h"
 #include "convolve-conv-page.h"
 #include "convolve-export.h"
+#include "convolve-frame-log.h"
 #include "convolve-learn-page.h"
 #include "convolve-model.h"
 #include "convolve-network-view.h"
@@ -1281,6 +1282,7 @@ convolve_window_init (ConvolveWindow *self)
   ConvolveStrokes *strokes;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  convolve_frame_log_attach (GTK_WIDGET (self));
 
   self->gray = g_new0 (float, RASTER_SIZE * RASTER_SIZE);
   self->settings = g_settings_new (APP_ID);
