@@ -47,10 +47,12 @@ cv_kernels_force (int path)
   forced_path = path;
 }
 
-/* sums (cols) += the column sums of a (rows, cols), sixteen columns at a
- * time in a local accumulator the compiler can keep in registers. */
+/* sums (cols) += the column sums of a (rows, cols; rows lda apart), sixteen
+ * columns at a time in a local accumulator the compiler can keep in
+ * registers. A column's sum runs over the rows in order, whatever else is
+ * summed beside it. */
 CV_VECTOR_CLONES static void
-column_sums (float *restrict sums, const float *restrict a, int rows, int cols)
+column_sums (float *restrict sums, const float *restrict a, int rows, int cols, int lda)
 {
   int c0 = 0;
   for (; c0 + 16 <= cols; c0 += 16)
@@ -58,7 +60,7 @@ column_sums (float *restrict sums, const float *restrict a, int rows, int cols)
       float acc[16] = { 0 };
       for (int r = 0; r < rows; r++)
         for (int col = 0; col < 16; col++)
-          acc[col] += a[(size_t) r * cols + c0 + col];
+          acc[col] += a[(size_t) r * lda + c0 + col];
       for (int col = 0; col < 16; col++)
         sums[c0 + col] += acc[col];
     }
@@ -67,7 +69,7 @@ column_sums (float *restrict sums, const float *restrict a, int rows, int cols)
       float acc[8] = { 0 };
       for (int r = 0; r < rows; r++)
         for (int col = 0; col < 8; col++)
-          acc[col] += a[(size_t) r * cols + c0 + col];
+          acc[col] += a[(size_t) r * lda + c0 + col];
       for (int col = 0; col < 8; col++)
         sums[c0 + col] += acc[col];
     }
@@ -75,7 +77,7 @@ column_sums (float *restrict sums, const float *restrict a, int rows, int cols)
     {
       float acc = 0;
       for (int r = 0; r < rows; r++)
-        acc += a[(size_t) r * cols + c0];
+        acc += a[(size_t) r * lda + c0];
       sums[c0] += acc;
     }
 }
@@ -119,21 +121,14 @@ zero_rows_share (const void *data, int r0, int r1, CvScratch *scratch)
   return 0;
 }
 
-/* Columns [c0, c1) of the sums: a column's sum runs over the rows in the
- * same order whichever chunk it falls in. */
+/* Columns [c0, c1) of the sums (c0 a multiple of 16, so the chunk takes
+ * the same 16- and 8-wide steps as the whole). */
 static int
 column_sums_share (const void *data, int c0, int c1, CvScratch *scratch)
 {
   const RowsJob *j = data;
   (void) scratch;
-  float part[c1 - c0];
-  for (int col = c0; col < c1; col++)
-    part[col - c0] = 0.0f;
-  for (int r = 0; r < j->rows; r++)
-    for (int col = c0; col < c1; col++)
-      part[col - c0] += j->a[(size_t) r * j->cols + col];
-  for (int col = c0; col < c1; col++)
-    j->y[col] += part[col - c0];
+  column_sums (j->y + c0, j->a + c0, j->rows, c1 - c0, j->cols);
   return 0;
 }
 
@@ -654,7 +649,7 @@ cv_dense_backward (float *dx, float *dw, float *db, const float *dy,
       cv_ref_dense_backward (dx, dw, db, dy, x, w, n, in, out);
       return 0;
     }
-  column_sums (db, dy, n, out);
+  column_sums (db, dy, n, out, out);
   /* dw (in, out) += xᵀ (in, n) · dy (n, out) */
   if (cv_sgemm (path, 1, 0, in, out, n, x, in, dy, out, dw, out, scratch) != 0)
     return -1;
