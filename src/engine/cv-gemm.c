@@ -738,7 +738,7 @@ gather_gemm_serial (int path, int m, int n, int k, const float *x,
 #define SPLIT_ALIGN 24
 #define SPLIT_MIN_FLOPS 1.5e6   /* 2·m·n·k below which one thread is faster */
 #define MAX_THREADS 8
-#define SPIN 20000
+#define SPIN 200000
 
 typedef CvShareFn ShareFn;
 
