@@ -14,6 +14,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "convolve-frame-log.h"
 #include "convolve-canvas.h"
 #include "convolve-confidence.h"
 #include "convolve-export.h"
@@ -662,10 +663,73 @@ test_presentation_css (void **state)
   assert_true (larger > normal * 1.3);
 }
 
+/* ---------------------------------------------------------- the frame log */
+
+/* With CONVOLVE_FRAME_LOG set, every frame the window paints adds a line with
+ * its frame time, rising; without it nothing is written. */
+static void
+test_frame_log (void **state)
+{
+  g_autofree char *dir = g_dir_make_tmp ("convolve-frames-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "frames.log", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  GtkWidget *canvas = convolve_canvas_new ();
+  GtkWidget *window;
+  gint64 last = 0;
+  int frames = 0;
+
+  assert_non_null (dir);
+  /* Unset: attaching does nothing and writes no file. */
+  g_unsetenv ("CONVOLVE_FRAME_LOG");
+  window = gtk_window_new ();
+  convolve_frame_log_attach (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  g_setenv ("CONVOLVE_FRAME_LOG", path, TRUE);
+  window = gtk_window_new ();
+  convolve_frame_log_attach (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 200, 200);
+  gtk_window_set_child (GTK_WINDOW (window), canvas);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (window);
+  for (int i = 0; i < 4; i++)
+    {
+      convolve_canvas_stroke_begin (CONVOLVE_CANVAS (canvas), 20 + 10 * i, 20, 0.5);
+      convolve_canvas_stroke_extend (CONVOLVE_CANVAS (canvas), 150, 40 + 20 * i, 0.5);
+      convolve_canvas_stroke_end (CONVOLVE_CANVAS (canvas));
+      gtk_test_widget_wait_for_draw (window);
+    }
+  g_unsetenv ("CONVOLVE_FRAME_LOG");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  for (int i = 0; lines[i] != NULL; i++)
+    {
+      gint64 t;
+      char *end;
+
+      if (lines[i][0] == '\0')
+        continue;
+      t = g_ascii_strtoll (lines[i], &end, 10);
+      assert_true (*end == '\0' && t > 0);
+      assert_true (t >= last);
+      last = t;
+      frames++;
+    }
+  print_message ("frame log: %d frames\n", frames);
+  assert_true (frames >= 4);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_frame_log),
     cmocka_unit_test (test_canvas_draws_ink),
     cmocka_unit_test (test_canvas_dark),
     cmocka_unit_test (test_canvas_resize_keeps_drawing),
