@@ -435,6 +435,16 @@ b_strip (const float *bp, int direct, int j0, int js, int kb)
  * the last strip may be ragged (packed B is zero-padded, so loading it whole
  * is safe), and only its first `last` columns reach C.
  */
+/* Row `at` of the ZN strips of B into b[]; the last one masked. */
+#define B_LOADS(at)                                                               \
+  b[0] = ZN == 1 ? _mm512_maskz_loadu_ps (tail, b0 + (at)) : _mm512_loadu_ps (b0 + (at)); \
+  if (ZN > 1)                                                                     \
+    b[1] = ZN == 2 ? _mm512_maskz_loadu_ps (tail, b1 + (at)) : _mm512_loadu_ps (b1 + (at)); \
+  if (ZN > 2)                                                                     \
+    b[2] = ZN == 3 ? _mm512_maskz_loadu_ps (tail, b2 + (at)) : _mm512_loadu_ps (b2 + (at)); \
+  if (ZN > 3)                                                                     \
+    b[3] = _mm512_maskz_loadu_ps (tail, b3 + (at));
+
 __attribute__ ((target ("avx512f"), always_inline))
 static inline void
 tile_zmm (const int ROWS, const int ZN, int kb, const float *x, const ptrdiff_t *rows,
@@ -449,6 +459,10 @@ tile_zmm (const int ROWS, const int ZN, int kb, const float *x, const ptrdiff_t 
       acc[r][q] = _mm512_setzero_ps ();
   const float *b0 = bs[0], *b1 = ZN > 1 ? bs[1] : NULL;
   const float *b2 = ZN > 2 ? bs[2] : NULL, *b3 = ZN > 3 ? bs[3] : NULL;
+  /* The last strip is loaded under a mask of its columns: a B read in place
+   * that is 8 wide ends 8 floats into the strip, and a masked-off lane is
+   * never read. (A full mask costs nothing over a plain load.) */
+  const __mmask16 tail = (__mmask16) ((1u << last) - 1u);
   if (x != NULL)
     {
       const float *xr[12];
@@ -460,10 +474,7 @@ tile_zmm (const int ROWS, const int ZN, int kb, const float *x, const ptrdiff_t 
           const ptrdiff_t o = cols[p];
           const size_t at = (size_t) p * ldb;
           __m512 b[4];
-          b[0] = _mm512_loadu_ps (b0 + at);
-          if (ZN > 1) b[1] = _mm512_loadu_ps (b1 + at);
-          if (ZN > 2) b[2] = _mm512_loadu_ps (b2 + at);
-          if (ZN > 3) b[3] = _mm512_loadu_ps (b3 + at);
+          B_LOADS (at)
 #pragma GCC unroll 12
           for (int r = 0; r < ROWS; r++)
             {
@@ -479,10 +490,7 @@ tile_zmm (const int ROWS, const int ZN, int kb, const float *x, const ptrdiff_t 
       {
         const size_t at = (size_t) p * ldb;
         __m512 b[4];
-        b[0] = _mm512_loadu_ps (b0 + at);
-        if (ZN > 1) b[1] = _mm512_loadu_ps (b1 + at);
-        if (ZN > 2) b[2] = _mm512_loadu_ps (b2 + at);
-        if (ZN > 3) b[3] = _mm512_loadu_ps (b3 + at);
+        B_LOADS (at)
 #pragma GCC unroll 12
         for (int r = 0; r < ROWS; r++)
           {
@@ -492,7 +500,6 @@ tile_zmm (const int ROWS, const int ZN, int kb, const float *x, const ptrdiff_t 
               acc[r][q] = _mm512_fmadd_ps (a, b[q], acc[r][q]);
           }
       }
-  const __mmask16 tail = (__mmask16) ((1u << last) - 1u);
 #pragma GCC unroll 12
   for (int r = 0; r < ROWS; r++)
     {
@@ -527,6 +534,7 @@ ZMM_TILE_FN (tile_zmm_6x32, 6, 2)
 ZMM_TILE_FN (tile_zmm_6x16, 6, 1)
 ZMM_TILE_FN (tile_zmm_12x16, 12, 1)
 #undef ZMM_TILE_FN
+#undef B_LOADS
 
 typedef void (*ZmmTileFn) (int kb, const float *x, const ptrdiff_t *rows, const ptrdiff_t *cols,
                            const float *pa, const float *const *bs, int ldb, float *c, int ldc,
