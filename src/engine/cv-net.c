@@ -330,6 +330,34 @@ maxpool_backward_share (const void *data, int s0, int s1, CvScratch *scratch)
   return 0;
 }
 
+/* Max pooling after a ReLU, backwards in one pass: each window's gradient
+ * goes to its winner's place in the ReLU's *input* gradient, where the ReLU
+ * let it through (its output there above zero). The same values as pooling
+ * backwards into the ReLU's output gradient and masking that, without
+ * writing and reading it. x is the ReLU's output (the mask). */
+static int
+maxpool_relu_backward_share (const void *data, int s0, int s1, CvScratch *scratch)
+{
+  const PassJob *j = data;
+  (void) scratch;
+  float *dx = j->y + (size_t) s0 * j->in_size;
+  const float *mask = j->x + (size_t) s0 * j->in_size;
+  const float *dy = j->dy + (size_t) s0 * j->out_size;
+  const int32_t *argmax = j->argmax_in + (size_t) s0 * j->out_size;
+  memset (dx, 0, sizeof (float) * (size_t) (s1 - s0) * j->in_size);
+  for (int s = 0; s < s1 - s0; s++)
+    {
+      float *dxs = dx + (size_t) s * j->in_size;
+      const float *ms = mask + (size_t) s * j->in_size;
+      const float *dys = dy + (size_t) s * j->out_size;
+      const int32_t *as = argmax + (size_t) s * j->out_size;
+      for (size_t o = 0; o < j->out_size; o++)
+        if (ms[as[o]] > 0.0f)
+          dxs[as[o]] += dys[o];
+    }
+  return 0;
+}
+
 static void
 share_pass (CvNet *net, int n, size_t floats_per_sample, CvShareFn fn, const PassJob *job)
 {
@@ -493,7 +521,17 @@ cv_net_backward (CvNet *net, const uint8_t *labels, int n)
             PassJob job = { .y = din, .dy = dout, .argmax_in = net->argmax[i],
                             .in_size = cv_shape_size (L->in), .out_size = cv_shape_size (L->out),
                             .pool = pool_dims (L, n) };
-            if (din != NULL)
+            if (i > 0 && net->layers[i - 1].kind == CV_LAYER_RELU)
+              {
+                /* conv → ReLU → pool: both backwards at once, and the
+                 * ReLU's own step is skipped below. */
+                job.y = i - 1 > 0 ? net->grad[i - 2] : net->no_input_grad ? NULL : net->dx;
+                job.x = net->act[i - 1];
+                if (job.y != NULL)
+                  share_pass (net, n, job.in_size, maxpool_relu_backward_share, &job);
+                i--;
+              }
+            else if (din != NULL)
               share_pass (net, n, job.in_size, maxpool_backward_share, &job);
           }
           break;
