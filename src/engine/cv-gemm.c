@@ -61,6 +61,7 @@ cv_scratch_free (CvScratch *s)
 {
   pool_free (s->pool);
   free (s->col);
+  free (s->planar);
   free (s->pa);
   free (s->pb);
   cv_conv_cache_free (&s->tmp);
@@ -429,7 +430,8 @@ b_strip (const float *bp, int direct, int j0, int js, int kb)
  *
  * Every element of C is still one FMA chain over p, from zero, added to C at
  * the end of each KC slice — exactly what the 6 × 16 AVX2 tile does, so both
- * paths give the same bits (the narrow n <= 8 tiles stay AVX2's own).
+ * paths give the same bits (the narrow n <= 8 tiles, and gather_row_avx2's
+ * four chains for the last rows of a narrow product, stay AVX2's own).
  *
  * ZN strips of 16 columns: strip q of B is bs[q] (row p at bs[q] + p·ldb);
  * the last strip may be ragged (packed B is zero-padded, so loading it whole

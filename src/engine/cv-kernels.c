@@ -377,6 +377,144 @@ cv_conv2d_forward (float *y, const float *x, const float *k, const float *b,
  *   dX[n, y, x, c] = sum_{m, q, f} dY[n, y + m - (k-1-pt), x + q - (k-1-pl), f] · k'[m, q, f, c]
  * so it runs on the same gathering GEMM, with no col2im.
  */
+#if defined(__x86_64__)
+/*
+ * The input gradient of a stride-1 convolution with 8 input channels, on
+ * AVX-512. As a product it is 8 columns wide, and the 8-wide tile needs a
+ * broadcast for every FMA. Here the pixels go along the vector lanes
+ * instead: dy is first made planar (each channel a padded plane of its
+ * own), so 16 neighbouring pixels of one channel are one load, and each load
+ * feeds eight FMAs, one per input channel, with the kernel value broadcast.
+ *
+ * Every dx element is still the FMA chain over p = (m·k + q)·f + channel,
+ * from zero, added to dx at the end — what the gathering product's 8-row
+ * tile computes when all of p fits in one of its KC = 256 slices (the only
+ * case taken here) — so the result is the same to the bit, except in the
+ * last n·h·w mod 8 pixels, which AVX2 sums in four chains a row.
+ */
+#define NARROW_C 8
+#define NARROW_KC 256   /* the gathering GEMM's KC */
+
+typedef struct {
+  float       *dx;
+  const float *planar;   /* (n, f, hp, wp), then 16 floats of slack */
+  const float *kt;       /* (k, k, f, c) */
+  int          h, w, f, k, hp, wp;
+} NarrowJob;
+
+/* Adds the eight accumulators (16 pixels each) to dx's first `lanes`
+ * pixels, then clears them. Eight named registers: an array of them would
+ * live on the stack. */
+#define NARROW_FLUSH()                                                            \
+  do                                                                              \
+    {                                                                             \
+      float tmp[NARROW_C][16];                                                    \
+      _mm512_storeu_ps (tmp[0], a0); _mm512_storeu_ps (tmp[1], a1);              \
+      _mm512_storeu_ps (tmp[2], a2); _mm512_storeu_ps (tmp[3], a3);              \
+      _mm512_storeu_ps (tmp[4], a4); _mm512_storeu_ps (tmp[5], a5);              \
+      _mm512_storeu_ps (tmp[6], a6); _mm512_storeu_ps (tmp[7], a7);              \
+      a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = _mm512_setzero_ps ();              \
+      for (int jj = 0; jj < lanes; jj++)                                         \
+        for (int c = 0; c < NARROW_C; c++)                                       \
+          out[(size_t) jj * NARROW_C + c] += tmp[c][jj];                         \
+    }                                                                             \
+  while (0)
+
+__attribute__ ((target ("avx512f")))
+static int
+narrow_grad_share (const void *data, int s0, int s1, CvScratch *scratch)
+{
+  const NarrowJob *j = data;
+  const size_t plane = (size_t) j->hp * j->wp;
+  (void) scratch;
+  for (int s = s0; s < s1; s++)
+    for (int i = 0; i < j->h; i++)
+      for (int j0 = 0; j0 < j->w; j0 += 16)
+        {
+          const int lanes = j->w - j0 < 16 ? j->w - j0 : 16;
+          float *out = j->dx + (((size_t) s * j->h + i) * j->w + j0) * NARROW_C;
+          __m512 a0 = _mm512_setzero_ps (), a1 = a0, a2 = a0, a3 = a0;
+          __m512 a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+          for (int m = 0; m < j->k; m++)
+            for (int q = 0; q < j->k; q++)
+              {
+                const float *src = j->planar + (size_t) s * j->f * plane
+                                   + (size_t) (i + m) * j->wp + j0 + q;
+                const float *kr = j->kt + (size_t) ((m * j->k + q) * j->f) * NARROW_C;
+                for (int ch = 0; ch < j->f; ch++, kr += NARROW_C)
+                  {
+                    const __m512 v = _mm512_loadu_ps (src + (size_t) ch * plane);
+                    a0 = _mm512_fmadd_ps (v, _mm512_set1_ps (kr[0]), a0);
+                    a1 = _mm512_fmadd_ps (v, _mm512_set1_ps (kr[1]), a1);
+                    a2 = _mm512_fmadd_ps (v, _mm512_set1_ps (kr[2]), a2);
+                    a3 = _mm512_fmadd_ps (v, _mm512_set1_ps (kr[3]), a3);
+                    a4 = _mm512_fmadd_ps (v, _mm512_set1_ps (kr[4]), a4);
+                    a5 = _mm512_fmadd_ps (v, _mm512_set1_ps (kr[5]), a5);
+                    a6 = _mm512_fmadd_ps (v, _mm512_set1_ps (kr[6]), a6);
+                    a7 = _mm512_fmadd_ps (v, _mm512_set1_ps (kr[7]), a7);
+                  }
+              }
+          NARROW_FLUSH ();
+        }
+  return 0;
+}
+#undef NARROW_FLUSH
+
+typedef struct {
+  float       *planar;
+  const float *dy;     /* (n, oh, ow, f) */
+  int          oh, ow, f, hp, wp, pt, pl;
+} PlanarJob;
+
+/* planar[s][ch][ip][jp] = dy[s][ip - pt][jp - pl][ch], zero outside. */
+static int
+planar_share (const void *data, int s0, int s1, CvScratch *scratch)
+{
+  const PlanarJob *j = data;
+  const size_t plane = (size_t) j->hp * j->wp;
+  (void) scratch;
+  for (int s = s0; s < s1; s++)
+    {
+      float *dst = j->planar + (size_t) s * j->f * plane;
+      const float *src = j->dy + (size_t) s * j->oh * j->ow * j->f;
+      memset (dst, 0, sizeof (float) * plane * (size_t) j->f);
+      for (int i = 0; i < j->oh; i++)
+        for (int x = 0; x < j->ow; x++)
+          {
+            const float *px = src + ((size_t) i * j->ow + x) * j->f;
+            float *at = dst + (size_t) (i + j->pt) * j->wp + x + j->pl;
+            for (int ch = 0; ch < j->f; ch++)
+              at[(size_t) ch * plane] = px[ch];
+          }
+    }
+  return 0;
+}
+
+/* dx (zeroed by the caller) for 8 input channels, stride 1; kt as below. */
+static int
+narrow_input_grad (float *dx, const float *dy, const float *kt, const CvConvDims *d,
+                   CvScratch *scratch)
+{
+  const int pt = d->k - 1 - d->pt, pl = d->k - 1 - d->pl;
+  const int hp = d->h + d->k - 1, wp = d->w + d->k - 1;
+  const size_t need = (size_t) d->n * d->f * hp * wp + 16;
+  if (need > scratch->planar_cap)
+    {
+      float *planar = realloc (scratch->planar, sizeof (float) * need);
+      if (planar == NULL)
+        return -1;
+      scratch->planar = planar;
+      scratch->planar_cap = need;
+    }
+  memset (scratch->planar + need - 16, 0, sizeof (float) * 16);
+  const int worth = need >= SHARE_MIN_FLOATS;
+  PlanarJob pj = { scratch->planar, dy, d->oh, d->ow, d->f, hp, wp, pt, pl };
+  (void) cv_parallel_for (scratch, d->n, 1, worth, planar_share, &pj);
+  NarrowJob nj = { dx, scratch->planar, kt, d->h, d->w, d->f, d->k, hp, wp };
+  return cv_parallel_for (scratch, d->n, 1, worth, narrow_grad_share, &nj);
+}
+#endif
+
 static int
 conv2d_input_grad_s1 (int path, float *dx, const float *dy, const float *k,
                       const CvConvDims *d, CvScratch *scratch, CvPatchCache *pc)
@@ -397,6 +535,16 @@ conv2d_input_grad_s1 (int path, float *dx, const float *dy, const float *k,
           kt[(((size_t) m * d->k + q) * d->f + f) * d->c + c]
             = k[(((size_t) (d->k - 1 - m) * d->k + (d->k - 1 - q)) * d->c + c) * d->f + f];
 
+#if defined(__x86_64__)
+  /* Same output size as input ('same' padding), 8 channels: pixels along
+   * the lanes (above). */
+  if (path == CV_PATH_AVX512 && d->c == NARROW_C && d->oh == d->h && d->ow == d->w
+      && t.pt >= 0 && t.pl >= 0 && kkf <= NARROW_KC)
+    {
+      zero_rows_shared (dx, d->n * d->h * d->w, d->c, scratch);
+      return narrow_input_grad (dx, dy, kt, d, scratch);
+    }
+#endif
   Patches pt;
   if (patches (&pt, dy, &t, pc, 0, scratch) != 0)
     return -1;

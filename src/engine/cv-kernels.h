@@ -121,6 +121,8 @@ typedef struct {
   size_t  col_cap;  /* floats */
   float  *pa;       /* packed A panel (MC × KC) */
   float  *pb;       /* packed B panel (KC × NC) */
+  float  *planar;   /* (n, f, hp, wp) a gradient made planar, for the narrow input gradient */
+  size_t  planar_cap;  /* floats */
   CvConvCache tmp;  /* for calls without a cache of their own */
   int     threads;  /* how many threads a big GEMM may use; <= 1: this one only */
   struct CvPool *pool; /* the other threads, started by the first GEMM that splits */

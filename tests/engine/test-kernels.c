@@ -241,6 +241,10 @@ test_conv2d_fast (void **state)
     dims (2, 16, 16, 1, 8, 3, 1, 1), dims (2, 8, 8, 8, 16, 3, 1, 1),
     dims (1, 28, 28, 1, 32, 5, 1, 1), dims (1, 14, 14, 32, 64, 5, 1, 1),
     dims (1, 14, 14, 32, 64, 3, 1, 1),
+    /* 8 input channels: the AVX-512 path's pixels-along-lanes gradient,
+     * rows narrower and wider than 16 and a 5×5 kernel. */
+    dims (2, 14, 14, 8, 16, 3, 1, 1), dims (2, 20, 37, 8, 4, 3, 1, 1),
+    dims (1, 9, 17, 8, 10, 5, 1, 1),
   };
   for (int pi = 0; pi < np; pi++)
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
@@ -454,6 +458,43 @@ test_avx512_same_bits (void **state)
         }
       free (x); free (b); free (rows); free (cols);
       free (c0); free (c2); free (c3);
+    }
+  /* Whole convolutions, the 8-channel input gradient included. Its pixel
+   * counts are multiples of 8: AVX2 sums the last rows of an 8-column
+   * product, when fewer than 8 are left, one row at a time in four chains
+   * (so there, and only there, the paths round differently). */
+  const CvConvDims convs[] = {
+    dims (2, 14, 14, 8, 16, 3, 1, 1), dims (2, 20, 37, 8, 4, 3, 1, 1),
+    dims (2, 12, 17, 8, 10, 5, 1, 1), dims (2, 8, 8, 8, 16, 3, 1, 1),
+    dims (2, 14, 14, 32, 64, 5, 1, 1),
+  };
+  for (size_t i = 0; i < sizeof convs / sizeof convs[0]; i++)
+    {
+      const CvConvDims *d = &convs[i];
+      size_t nx = (size_t) d->n * d->h * d->w * d->c, ny = (size_t) d->n * d->oh * d->ow * d->f;
+      size_t nk = (size_t) d->k * d->k * d->c * d->f;
+      float *x = rand_buf (nx, &rng), *k = rand_buf (nk, &rng), *b = rand_buf ((size_t) d->f, &rng);
+      float *dy = rand_buf (ny, &rng), *out[2][4];
+      for (int v = 0; v < 2; v++)
+        {
+          out[v][0] = malloc (sizeof (float) * ny);
+          out[v][1] = malloc (sizeof (float) * nx);
+          out[v][2] = calloc (nk, sizeof (float));
+          out[v][3] = calloc ((size_t) d->f, sizeof (float));
+          cv_kernels_force (v == 0 ? CV_PATH_AVX2 : CV_PATH_AVX512);
+          assert_int_equal (cv_conv2d_forward (out[v][0], x, k, b, d, &scratch, NULL), 0);
+          assert_int_equal (cv_conv2d_backward (out[v][1], out[v][2], out[v][3], dy, x, k, d,
+                                                &scratch, NULL), 0);
+          cv_kernels_force (-1);
+        }
+      assert_memory_equal (out[0][0], out[1][0], sizeof (float) * ny);
+      assert_memory_equal (out[0][1], out[1][1], sizeof (float) * nx);
+      assert_memory_equal (out[0][2], out[1][2], sizeof (float) * nk);
+      assert_memory_equal (out[0][3], out[1][3], sizeof (float) * d->f);
+      for (int v = 0; v < 2; v++)
+        for (int a = 0; a < 4; a++)
+          free (out[v][a]);
+      free (x); free (k); free (b); free (dy);
     }
   cv_scratch_free (&scratch);
 }
