@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "cv-engine-private.h"
@@ -335,25 +336,34 @@ maxpool_backward_share (const void *data, int s0, int s1, CvScratch *scratch)
  * let it through (its output there above zero). The same values as pooling
  * backwards into the ReLU's output gradient and masking that, without
  * writing and reading it. x is the ReLU's output (the mask). */
+
 static int
 maxpool_relu_backward_share (const void *data, int s0, int s1, CvScratch *scratch)
 {
   const PassJob *j = data;
   (void) scratch;
-  float *dx = j->y + (size_t) s0 * j->in_size;
-  const float *mask = j->x + (size_t) s0 * j->in_size;
-  const float *dy = j->dy + (size_t) s0 * j->out_size;
-  const int32_t *argmax = j->argmax_in + (size_t) s0 * j->out_size;
-  memset (dx, 0, sizeof (float) * (size_t) (s1 - s0) * j->in_size);
-  for (int s = 0; s < s1 - s0; s++)
+  const size_t outs = j->out_size;
+  for (int s = s0; s < s1; s++)
     {
-      float *dxs = dx + (size_t) s * j->in_size;
-      const float *ms = mask + (size_t) s * j->in_size;
-      const float *dys = dy + (size_t) s * j->out_size;
-      const int32_t *as = argmax + (size_t) s * j->out_size;
-      for (size_t o = 0; o < j->out_size; o++)
-        if (ms[as[o]] > 0.0f)
-          dxs[as[o]] += dys[o];
+      float *dxs = j->y + (size_t) s * j->in_size;
+      const float *ms = j->x + (size_t) s * j->in_size;
+      const float *dys = j->dy + (size_t) s * j->out_size;
+      const int32_t *as = j->argmax_in + (size_t) s * j->out_size;
+      memset (dxs, 0, sizeof (float) * j->in_size);
+      /* Without a branch (the mask is a coin toss, and a mispredicted jump
+       * costs more than the add): the gradient's bits are and-ed with an
+       * all-ones or all-zeros mask, so where the ReLU was off 0 + 0 is
+       * added. */
+      for (size_t o = 0; o < outs; o++)
+        {
+          const int32_t at = as[o];
+          uint32_t bits;
+          float g;
+          memcpy (&bits, &dys[o], sizeof bits);
+          bits &= 0u - (uint32_t) (ms[at] > 0.0f);
+          memcpy (&g, &bits, sizeof g);
+          dxs[at] += g;
+        }
     }
   return 0;
 }
