@@ -100,6 +100,60 @@ test_sgemm (void **state)
   cv_scratch_free (&scratch);
 }
 
+/* One way of computing a product: a kernel path and a scratch (whose
+ * thread count matters). */
+typedef struct {
+  int        path;
+  CvScratch *scratch;
+} Way;
+
+/* An m × n × k product, packed (every transpose) and gathered (rows and
+ * columns of a random image, B plain and transposed), computed each of the
+ * `ways` ways from the same C: all must give the same bits as the first. */
+static void
+same_bits (int m, int n, int k, const Way *ways, int n_ways, CvRng *rng)
+{
+  const size_t nc = (size_t) m * n;
+  float *c0 = rand_buf (nc, rng), *c[4];
+  assert_true (n_ways <= 4);
+  for (int w = 0; w < n_ways; w++)
+    c[w] = malloc (sizeof (float) * nc);
+  for (int ta = 0; ta < 2; ta++)
+    for (int tb = 0; tb < 2; tb++)
+      {
+        float *a = rand_buf ((size_t) m * k, rng), *b = rand_buf ((size_t) k * n, rng);
+        int lda = ta ? m : k, ldb = tb ? k : n;
+        for (int w = 0; w < n_ways; w++)
+          {
+            memcpy (c[w], c0, sizeof (float) * nc);
+            assert_int_equal (cv_sgemm (ways[w].path, ta, tb, m, n, k, a, lda, b, ldb, c[w], n,
+                                        ways[w].scratch), 0);
+            assert_memory_equal (c[0], c[w], sizeof (float) * nc);
+          }
+        free (a);
+        free (b);
+      }
+  size_t nx = (size_t) m + k + 64;
+  float *x = rand_buf (nx, rng), *b = rand_buf ((size_t) k * n, rng);
+  ptrdiff_t *rows = malloc (sizeof (ptrdiff_t) * m), *cols = malloc (sizeof (ptrdiff_t) * k);
+  for (int i = 0; i < m; i++)
+    rows[i] = (ptrdiff_t) cv_rng_below (rng, (uint32_t) m);
+  for (int p = 0; p < k; p++)
+    cols[p] = (ptrdiff_t) cv_rng_below (rng, (uint32_t) k + 64);
+  for (int tb = 0; tb < 2; tb++)
+    for (int w = 0; w < n_ways; w++)
+      {
+        memcpy (c[w], c0, sizeof (float) * nc);
+        assert_int_equal (cv_gather_gemm (ways[w].path, m, n, k, x, rows, cols, tb, b,
+                                          tb ? k : n, c[w], n, ways[w].scratch), 0);
+        assert_memory_equal (c[0], c[w], sizeof (float) * nc);
+      }
+  free (x); free (b); free (rows); free (cols);
+  for (int w = 0; w < n_ways; w++)
+    free (c[w]);
+  free (c0);
+}
+
 /* Threads split a product by rows of C (or, when it has too few rows, by
  * 16-column strips) and must not change a bit of it: ragged row counts,
  * narrow (n <= 8, the 8-row gathering tiles and their one-row tail) and wide
@@ -121,42 +175,8 @@ test_threads (void **state)
   for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
     for (int pi = 0; pi < np; pi++)
       {
-        int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
-        size_t nc = (size_t) m * n;
-        float *c0 = rand_buf (nc, &rng);
-        float *c1 = malloc (sizeof (float) * nc), *c2 = malloc (sizeof (float) * nc);
-        for (int ta = 0; ta < 2; ta++)
-          for (int tb = 0; tb < 2; tb++)
-            {
-              float *a = rand_buf ((size_t) m * k, &rng), *b = rand_buf ((size_t) k * n, &rng);
-              int lda = ta ? m : k, ldb = tb ? k : n;
-              float *c = rand_buf (nc, &rng);
-              memcpy (c1, c, sizeof (float) * nc);
-              memcpy (c2, c, sizeof (float) * nc);
-              assert_int_equal (cv_sgemm (ps[pi], ta, tb, m, n, k, a, lda, b, ldb, c, n, &one), 0);
-              assert_int_equal (cv_sgemm (ps[pi], ta, tb, m, n, k, a, lda, b, ldb, c1, n, &two), 0);
-              assert_int_equal (cv_sgemm (ps[pi], ta, tb, m, n, k, a, lda, b, ldb, c2, n, &three), 0);
-              assert_memory_equal (c, c1, sizeof (float) * nc);
-              assert_memory_equal (c, c2, sizeof (float) * nc);
-              free (a); free (b); free (c);
-            }
-        /* Gathered A: rows and columns of a random image. */
-        size_t nx = (size_t) m + k + 64;
-        float *x = rand_buf (nx, &rng), *b = rand_buf ((size_t) k * n, &rng);
-        ptrdiff_t *rows = malloc (sizeof (ptrdiff_t) * m), *cols = malloc (sizeof (ptrdiff_t) * k);
-        for (int i = 0; i < m; i++)
-          rows[i] = (ptrdiff_t) cv_rng_below (&rng, (uint32_t) m);
-        for (int p = 0; p < k; p++)
-          cols[p] = (ptrdiff_t) cv_rng_below (&rng, (uint32_t) k + 64);
-        memcpy (c1, c0, sizeof (float) * nc);
-        memcpy (c2, c0, sizeof (float) * nc);
-        assert_int_equal (cv_gather_gemm (ps[pi], m, n, k, x, rows, cols, 0, b, n, c0, n, &one), 0);
-        assert_int_equal (cv_gather_gemm (ps[pi], m, n, k, x, rows, cols, 0, b, n, c1, n, &two), 0);
-        assert_int_equal (cv_gather_gemm (ps[pi], m, n, k, x, rows, cols, 0, b, n, c2, n, &three), 0);
-        assert_memory_equal (c0, c1, sizeof (float) * nc);
-        assert_memory_equal (c0, c2, sizeof (float) * nc);
-        free (x); free (b); free (rows); free (cols);
-        free (c0); free (c1); free (c2);
+        const Way ways[] = { { ps[pi], &one }, { ps[pi], &two }, { ps[pi], &three } };
+        same_bits (shapes[s][0], shapes[s][1], shapes[s][2], ways, 3, &rng);
       }
   assert_non_null (two.pool);   /* the products above were split */
   cv_scratch_free (&one);
@@ -417,48 +437,9 @@ test_avx512_same_bits (void **state)
     { 45, 10, 90 }, { 70, 8, 130 }, { 13, 5, 40 }, { 32, 128, 784 }, { 130, 100, 513 },
   };
   CvScratch scratch = { 0 };
+  const Way ways[] = { { CV_PATH_AVX2, &scratch }, { CV_PATH_AVX512, &scratch } };
   for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
-    {
-      int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
-      size_t nc = (size_t) m * n;
-      float *c0 = rand_buf (nc, &rng);
-      float *c2 = malloc (sizeof (float) * nc), *c3 = malloc (sizeof (float) * nc);
-      for (int ta = 0; ta < 2; ta++)
-        for (int tb = 0; tb < 2; tb++)
-          {
-            float *a = rand_buf ((size_t) m * k, &rng), *b = rand_buf ((size_t) k * n, &rng);
-            int lda = ta ? m : k, ldb = tb ? k : n;
-            memcpy (c2, c0, sizeof (float) * nc);
-            memcpy (c3, c0, sizeof (float) * nc);
-            assert_int_equal (cv_sgemm (CV_PATH_AVX2, ta, tb, m, n, k, a, lda, b, ldb, c2, n,
-                                        &scratch), 0);
-            assert_int_equal (cv_sgemm (CV_PATH_AVX512, ta, tb, m, n, k, a, lda, b, ldb, c3, n,
-                                        &scratch), 0);
-            assert_memory_equal (c2, c3, sizeof (float) * nc);
-            free (a);
-            free (b);
-          }
-      size_t nx = (size_t) m + k + 64;
-      float *x = rand_buf (nx, &rng), *b = rand_buf ((size_t) k * n, &rng);
-      ptrdiff_t *rows = malloc (sizeof (ptrdiff_t) * m), *cols = malloc (sizeof (ptrdiff_t) * k);
-      for (int i = 0; i < m; i++)
-        rows[i] = (ptrdiff_t) cv_rng_below (&rng, (uint32_t) m);
-      for (int p = 0; p < k; p++)
-        cols[p] = (ptrdiff_t) cv_rng_below (&rng, (uint32_t) k + 64);
-      for (int tb = 0; tb < 2; tb++)
-        {
-          memcpy (c2, c0, sizeof (float) * nc);
-          memcpy (c3, c0, sizeof (float) * nc);
-          int ldb = tb ? k : n;
-          assert_int_equal (cv_gather_gemm (CV_PATH_AVX2, m, n, k, x, rows, cols, tb, b, ldb, c2, n,
-                                            &scratch), 0);
-          assert_int_equal (cv_gather_gemm (CV_PATH_AVX512, m, n, k, x, rows, cols, tb, b, ldb, c3,
-                                            n, &scratch), 0);
-          assert_memory_equal (c2, c3, sizeof (float) * nc);
-        }
-      free (x); free (b); free (rows); free (cols);
-      free (c0); free (c2); free (c3);
-    }
+    same_bits (shapes[s][0], shapes[s][1], shapes[s][2], ways, 2, &rng);
   /* Whole convolutions, the 8-channel input gradient included. Its pixel
    * counts are multiples of 8: AVX2 sums the last rows of an 8-column
    * product, when fewer than 8 are left, one row at a time in four chains
