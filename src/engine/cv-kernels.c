@@ -402,21 +402,72 @@ typedef struct {
   int          h, w, f, k, hp, wp;
 } NarrowJob;
 
-/* Adds the eight accumulators (16 pixels each) to dx's first `lanes`
- * pixels, then clears them. Eight named registers: an array of them would
- * live on the stack. */
+/* out[j·8 + c] += a_c[j] for the first `lanes` pixels j: the 8 × 16 block
+ * of accumulators (a channel per register, a pixel per lane) transposed
+ * in registers to pixel-major order, two pixels per store. Done without a
+ * stack array: GCC gives such an array 64-byte alignment and stores to it
+ * with aligned moves, but AddressSanitizer's frames are only 32-byte
+ * aligned, and the ASan build faulted. */
+/* GCC 12's own _mm512_unpacklo_ps starts from _mm512_undefined_ps and then
+ * warns that it may be used uninitialized (GCC bug 105593, fixed in 13). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+__attribute__ ((target ("avx512f"), always_inline))
+static inline void
+narrow_add_block (float *out, int lanes, __m512 a0, __m512 a1, __m512 a2, __m512 a3,
+                  __m512 a4, __m512 a5, __m512 a6, __m512 a7)
+{
+  /* Within each 128-bit quarter (pixels 4L .. 4L+3): u_k holds channels
+   * 0–3 of pixel 4L+k, v_k channels 4–7. */
+  const __m512 t0 = _mm512_unpacklo_ps (a0, a1), t1 = _mm512_unpackhi_ps (a0, a1);
+  const __m512 t2 = _mm512_unpacklo_ps (a2, a3), t3 = _mm512_unpackhi_ps (a2, a3);
+  const __m512 t4 = _mm512_unpacklo_ps (a4, a5), t5 = _mm512_unpackhi_ps (a4, a5);
+  const __m512 t6 = _mm512_unpacklo_ps (a6, a7), t7 = _mm512_unpackhi_ps (a6, a7);
+  const __m512 u[4] = {
+    _mm512_shuffle_ps (t0, t2, 0x44), _mm512_shuffle_ps (t0, t2, 0xee),
+    _mm512_shuffle_ps (t1, t3, 0x44), _mm512_shuffle_ps (t1, t3, 0xee),
+  };
+  const __m512 v[4] = {
+    _mm512_shuffle_ps (t4, t6, 0x44), _mm512_shuffle_ps (t4, t6, 0xee),
+    _mm512_shuffle_ps (t5, t7, 0x44), _mm512_shuffle_ps (t5, t7, 0xee),
+  };
+#define QUARTERS(L) ((L) | (L) << 2 | (L) << 4 | (L) << 6)
+#define PIXEL_PAIR(L, k)                                                          \
+  do                                                                              \
+    {                                                                             \
+      const int j = 4 * (L) + (k);                                                \
+      if (j < lanes)                                                              \
+        {                                                                         \
+          /* [u_k, u_k, v_k, v_k] and the same for k + 1, quarter L, then      \
+           * [u_k, v_k, u_k+1, v_k+1]. */                                        \
+          const __m512 p = _mm512_shuffle_f32x4 (u[k], v[k], QUARTERS (L));        \
+          const __m512 q = _mm512_shuffle_f32x4 (u[(k) + 1], v[(k) + 1], QUARTERS (L)); \
+          const __m512 pair = _mm512_shuffle_f32x4 (p, q, 0x88);                  \
+          const __mmask16 keep = j + 1 < lanes ? 0xffff : 0x00ff;                 \
+          float *at = out + (size_t) j * NARROW_C;                                \
+          _mm512_mask_storeu_ps (at, keep,                                        \
+                                 _mm512_add_ps (_mm512_maskz_loadu_ps (keep, at), pair)); \
+        }                                                                         \
+    }                                                                             \
+  while (0)
+  PIXEL_PAIR (0, 0); PIXEL_PAIR (0, 2);
+  PIXEL_PAIR (1, 0); PIXEL_PAIR (1, 2);
+  PIXEL_PAIR (2, 0); PIXEL_PAIR (2, 2);
+  PIXEL_PAIR (3, 0); PIXEL_PAIR (3, 2);
+#undef PIXEL_PAIR
+#undef QUARTERS
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
 #define NARROW_FLUSH()                                                            \
   do                                                                              \
     {                                                                             \
-      float tmp[NARROW_C][16];                                                    \
-      _mm512_storeu_ps (tmp[0], a0); _mm512_storeu_ps (tmp[1], a1);              \
-      _mm512_storeu_ps (tmp[2], a2); _mm512_storeu_ps (tmp[3], a3);              \
-      _mm512_storeu_ps (tmp[4], a4); _mm512_storeu_ps (tmp[5], a5);              \
-      _mm512_storeu_ps (tmp[6], a6); _mm512_storeu_ps (tmp[7], a7);              \
+      narrow_add_block (out, lanes, a0, a1, a2, a3, a4, a5, a6, a7);              \
       a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = _mm512_setzero_ps ();              \
-      for (int jj = 0; jj < lanes; jj++)                                         \
-        for (int c = 0; c < NARROW_C; c++)                                       \
-          out[(size_t) jj * NARROW_C + c] += tmp[c][jj];                         \
     }                                                                             \
   while (0)
 
