@@ -35,7 +35,7 @@ static void pool_free (struct CvPool *pool);
 
 #define MR 6
 #define NR 16
-#define KC 256
+#define KC CV_GEMM_KC
 #define MC 96     /* multiple of MR: pa is 96 × 256 floats = 96 KiB */
 #define NC 1024   /* multiple of NR: pb is 256 × 1024 floats = 1 MiB */
 

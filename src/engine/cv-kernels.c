@@ -93,9 +93,7 @@ fill_rows (float *restrict y, const float *restrict b, int rows, int cols)
 
 /* The same passes shared among the scratch's threads (cv_parallel_for):
  * rows for the bias fill and zeroing, columns for the sums. Each value is
- * computed exactly as on one thread. Below SHARE_MIN_FLOATS a wake-up
- * costs more than the pass. */
-#define SHARE_MIN_FLOATS 65536
+ * computed exactly as on one thread. */
 
 typedef struct {
   float       *y;
@@ -136,7 +134,7 @@ static void
 fill_rows_shared (float *y, const float *b, int rows, int cols, CvScratch *s)
 {
   RowsJob job = { y, b, rows, cols };
-  (void) cv_parallel_for (s, rows, 1, (size_t) rows * cols >= SHARE_MIN_FLOATS,
+  (void) cv_parallel_for (s, rows, 1, (size_t) rows * cols >= CV_SHARE_MIN_FLOATS,
                           fill_rows_share, &job);
 }
 
@@ -144,7 +142,7 @@ static void
 zero_rows_shared (float *y, int rows, int cols, CvScratch *s)
 {
   RowsJob job = { y, NULL, rows, cols };
-  (void) cv_parallel_for (s, rows, 1, (size_t) rows * cols >= SHARE_MIN_FLOATS,
+  (void) cv_parallel_for (s, rows, 1, (size_t) rows * cols >= CV_SHARE_MIN_FLOATS,
                           zero_rows_share, &job);
 }
 
@@ -334,7 +332,7 @@ patches (Patches *pt, const float *x, const CvConvDims *d, CvPatchCache *pc, int
               pc->pad_cap = need;
             }
           PadJob job = { pc->pad, x, d->h, d->w, d->c, hp, wp, d->pt, d->pl };
-          (void) cv_parallel_for (scratch, d->n, 1, need >= SHARE_MIN_FLOATS, pad_share, &job);
+          (void) cv_parallel_for (scratch, d->n, 1, need >= CV_SHARE_MIN_FLOATS, pad_share, &job);
           pc->xp = pc->pad;
         }
       pc->key_x = x;
@@ -393,7 +391,6 @@ cv_conv2d_forward (float *y, const float *x, const float *k, const float *b,
  * last n·h·w mod 8 pixels, which AVX2 sums in four chains a row.
  */
 #define NARROW_C 8
-#define NARROW_KC 256   /* the gathering GEMM's KC */
 
 typedef struct {
   float       *dx;
@@ -558,7 +555,7 @@ narrow_input_grad (float *dx, const float *dy, const float *kt, const CvConvDims
       scratch->planar_cap = need;
     }
   memset (scratch->planar + need - 16, 0, sizeof (float) * 16);
-  const int worth = need >= SHARE_MIN_FLOATS;
+  const int worth = need >= CV_SHARE_MIN_FLOATS;
   PlanarJob pj = { scratch->planar, dy, d->oh, d->ow, d->f, hp, wp, pt, pl };
   (void) cv_parallel_for (scratch, d->n, 1, worth, planar_share, &pj);
   NarrowJob nj = { dx, scratch->planar, kt, d->h, d->w, d->f, d->k, hp, wp };
@@ -590,7 +587,7 @@ conv2d_input_grad_s1 (int path, float *dx, const float *dy, const float *k,
   /* Same output size as input ('same' padding), 8 channels: pixels along
    * the lanes (above). */
   if (path == CV_PATH_AVX512 && d->c == NARROW_C && d->oh == d->h && d->ow == d->w
-      && t.pt >= 0 && t.pl >= 0 && kkf <= NARROW_KC)
+      && t.pt >= 0 && t.pl >= 0 && kkf <= CV_GEMM_KC)
     {
       zero_rows_shared (dx, d->n * d->h * d->w, d->c, scratch);
       return narrow_input_grad (dx, dy, kt, d, scratch);
@@ -620,7 +617,7 @@ cv_conv2d_backward (float *dx, float *dk, float *db, const float *dy,
   const int total = d->n * d->oh * d->ow;
 
   RowsJob sums = { db, dy, total, d->f };
-  (void) cv_parallel_for (scratch, d->f, 16, (size_t) total * d->f >= SHARE_MIN_FLOATS,
+  (void) cv_parallel_for (scratch, d->f, 16, (size_t) total * d->f >= CV_SHARE_MIN_FLOATS,
                           column_sums_share, &sums);
 
   /* dk (kkc, f) += Pᵀ (kkc, total) · dy (total, f): Pᵀ[e, pos] is the

@@ -132,6 +132,15 @@ typedef struct {
  * a pool already running with another count is stopped. */
 void cv_scratch_set_threads (CvScratch *scratch, int threads);
 
+/* The depth of the K slices the GEMMs sum separately (each element of C is
+ * one FMA chain per slice, added to C at its end). Kernels that must give
+ * the GEMM's bits without calling it sum in the same slices. */
+#define CV_GEMM_KC 256
+
+/* Below this many floats an element-wise pass is not worth sharing: waking
+ * a thread costs more than the pass. */
+#define CV_SHARE_MIN_FLOATS 65536
+
 /* A share of some work: items [i0, i1), with the scratch of the thread that
  * runs it. Returns 0, or -1 on failure (out of memory). */
 typedef int (*CvShareFn) (const void *job, int i0, int i1, CvScratch *scratch);

@@ -273,9 +273,8 @@ pool_dims (const CvLayerInfo *L, int n)
  *
  * With more than one thread, the passes between the products (ReLU,
  * pooling) are cut by samples and shared too: every sample's values come
- * out exactly as on one thread. Small batches stay on this thread, where a
- * wake-up would cost more than the pass. */
-#define SHARE_MIN_FLOATS 65536
+ * out exactly as on one thread. Small batches stay on this thread
+ * (CV_SHARE_MIN_FLOATS). */
 
 typedef struct {
   float         *y;
@@ -371,7 +370,7 @@ maxpool_relu_backward_share (const void *data, int s0, int s1, CvScratch *scratc
 static void
 share_pass (CvNet *net, int n, size_t floats_per_sample, CvShareFn fn, const PassJob *job)
 {
-  int worth = floats_per_sample * (size_t) n >= SHARE_MIN_FLOATS;
+  int worth = floats_per_sample * (size_t) n >= CV_SHARE_MIN_FLOATS;
   /* These shares cannot fail. */
   (void) cv_parallel_for (&net->scratch, n, 1, worth, fn, job);
 }
