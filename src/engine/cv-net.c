@@ -491,6 +491,15 @@ cv_net_loss (const CvNet *net, const uint8_t *labels, int n)
                                    net->spec.n_classes);
 }
 
+/* Where the gradient with respect to layer i's input goes: the previous
+ * layer's output gradient, or for the first layer the input gradient
+ * (NULL when it is not wanted). */
+static float *
+input_grad (CvNet *net, int i)
+{
+  return i > 0 ? net->grad[i - 1] : net->no_input_grad ? NULL : net->dx;
+}
+
 CvStatus
 cv_net_backward (CvNet *net, const uint8_t *labels, int n)
 {
@@ -507,7 +516,7 @@ cv_net_backward (CvNet *net, const uint8_t *labels, int n)
     {
       const CvLayerInfo *L = &net->layers[i];
       const float *in = i > 0 ? net->act[i - 1] : net->x;
-      float *din = i > 0 ? net->grad[i - 1] : net->no_input_grad ? NULL : net->dx;
+      float *din = input_grad (net, i);
       const float *out = net->act[i];
       const float *dout = net->grad[i];
       const float *w = net->params + L->param_offset;
@@ -534,7 +543,7 @@ cv_net_backward (CvNet *net, const uint8_t *labels, int n)
               {
                 /* conv → ReLU → pool: both backwards at once, and the
                  * ReLU's own step is skipped below. */
-                job.y = i - 1 > 0 ? net->grad[i - 2] : net->no_input_grad ? NULL : net->dx;
+                job.y = input_grad (net, i - 1);
                 job.x = net->act[i - 1];
                 if (job.y != NULL)
                   share_pass (net, n, job.in_size, maxpool_relu_backward_share, &job);
