@@ -439,13 +439,9 @@ b_strip (const float *bp, int direct, int j0, int js, int kb)
  */
 /* Row `at` of the ZN strips of B into b[]; the last one masked. */
 #define B_LOADS(at)                                                               \
-  b[0] = ZN == 1 ? _mm512_maskz_loadu_ps (tail, b0 + (at)) : _mm512_loadu_ps (b0 + (at)); \
-  if (ZN > 1)                                                                     \
-    b[1] = ZN == 2 ? _mm512_maskz_loadu_ps (tail, b1 + (at)) : _mm512_loadu_ps (b1 + (at)); \
-  if (ZN > 2)                                                                     \
-    b[2] = ZN == 3 ? _mm512_maskz_loadu_ps (tail, b2 + (at)) : _mm512_loadu_ps (b2 + (at)); \
-  if (ZN > 3)                                                                     \
-    b[3] = _mm512_maskz_loadu_ps (tail, b3 + (at));
+  _Pragma ("GCC unroll 4")                                                        \
+  for (int q = 0; q < ZN; q++)                                                    \
+    b[q] = q < ZN - 1 ? _mm512_loadu_ps (bq[q] + (at)) : _mm512_maskz_loadu_ps (tail, bq[q] + (at));
 
 __attribute__ ((target ("avx512f"), always_inline))
 static inline void
@@ -459,8 +455,8 @@ tile_zmm (const int ROWS, const int ZN, int kb, const float *x, const ptrdiff_t 
 #pragma GCC unroll 4
     for (int q = 0; q < ZN; q++)
       acc[r][q] = _mm512_setzero_ps ();
-  const float *b0 = bs[0], *b1 = ZN > 1 ? bs[1] : NULL;
-  const float *b2 = ZN > 2 ? bs[2] : NULL, *b3 = ZN > 3 ? bs[3] : NULL;
+  const float *bq[4] = { bs[0], ZN > 1 ? bs[1] : NULL, ZN > 2 ? bs[2] : NULL,
+                         ZN > 3 ? bs[3] : NULL };
   /* The last strip is loaded under a mask of its columns: a B read in place
    * that is 8 wide ends 8 floats into the strip, and a masked-off lane is
    * never read. (A full mask costs nothing over a plain load.) */
