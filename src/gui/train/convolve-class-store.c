@@ -310,7 +310,7 @@ convolve_class_store_reload (ConvolveClassStore *self)
    * holds is a lie: never loop (or warn) past them. */
   {
     gsize n_groups = 0;
-    g_auto(GStrv) groups = g_key_file_get_groups (key_file, &n_groups);
+    g_strfreev (g_key_file_get_groups (key_file, &n_groups));
     if ((gsize) count > n_groups)
       count = (int) n_groups;
   }
