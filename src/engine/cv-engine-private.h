@@ -29,6 +29,15 @@ typedef struct {
   char        canonical[CV_MAX_SPEC_LEN + 1];
 } CvSpec;
 
+/* A net that reads `net`'s parameters in place (they must outlive it) with
+ * activations and gradients of its own, one thread, no input gradient: the
+ * trainer runs one per part of a batch. Free it with cv_net_free. */
+CvNet *cv_net_replica (CvNet *net);
+
+/* cv_net_backward for n samples that are part of a batch of `batch`: their
+ * share of the gradient of the whole batch's mean loss, accumulated. */
+CvStatus cv_net_backward_part (CvNet *net, const uint8_t *labels, int n, int batch);
+
 /* Parses and shape-checks a spec without allocating anything. */
 CvStatus cv_spec_parse (const char *spec, CvSpec *out, CvError *err);
 
@@ -42,6 +51,7 @@ struct CvNet {
   int      n_layers;
 
   float   *params;       /* (n_params) the arena */
+  int      params_borrowed; /* a replica's: another net's arena, not freed */
   float   *grads;        /* (n_params) same layout */
 
   /* Activations for up to `cap` samples, grown on demand. */

@@ -332,7 +332,9 @@ CvStatus cv_model_from_bytes (const uint8_t *bytes, size_t len,
 /* Threads: how many a net's big matrix products may use (1–8; default 1,
  * one thread, the caller's). Products are split by rows of their result, so
  * every number is computed exactly as with one thread: results are
- * bit-identical for any count. The workers start with the first product big
+ * bit-identical for any count. A training step cuts a batch of more than 16
+ * samples into parts of at most 16 whatever the count (their gradients
+ * summed in order) and runs the parts on these threads. The workers start with the first product big
  * enough to split and stop in cv_net_free (or when the count changes). Small
  * products — single-image predictions of the small networks — stay on the
  * caller's thread. A net is still used by one thread at a time. */

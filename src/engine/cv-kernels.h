@@ -58,7 +58,7 @@ typedef struct {
   void P##softmax_forward (R *p, const R *z, int n, int classes);               \
   double P##xent_loss (const R *z, const uint8_t *labels, int n, int classes);  \
   void P##xent_backward (R *dz, const R *p, const uint8_t *labels, int n,       \
-                         int classes);
+                         int batch, int classes);
 
 /*
  * y  (n, oh, ow, f)      x  (n, h, w, c)      k (k, k, c, f)   b (f)
@@ -67,7 +67,9 @@ typedef struct {
  * dense: y (n, out), x (n, in), w (in, out), b (out)
  * softmax: p, z (n, classes); xent_loss is the mean over n of
  *   logsumexp(z) - z[label], computed stably in double.
- * xent_backward: dz = (p - onehot(label)) / n, written.
+ * xent_backward: dz = (p - onehot(label)) / batch for the n rows given,
+ *   written: the gradient of the mean loss over a batch of `batch` samples
+ *   (>= n) of which these are a part (batch = n: all of it).
  */
 CV_REF_DECLARE (float, cv_ref_)
 CV_REF_DECLARE (double, cv_refd_)

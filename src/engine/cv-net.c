@@ -44,7 +44,8 @@ cv_net_free (CvNet *net)
   free (net->act);
   free (net->grad);
   free (net->argmax);
-  free (net->params);
+  if (!net->params_borrowed)
+    free (net->params);
   free (net->grads);
   cv_scratch_free (&net->scratch);
   if (net->conv_cache != NULL)
@@ -54,8 +55,10 @@ cv_net_free (CvNet *net)
   free (net);
 }
 
+/* A net of this spec; with `params` given it reads those in place (a
+ * replica) instead of owning an arena of its own. */
 static CvNet *
-net_from_spec (const CvSpec *spec)
+net_from_spec (const CvSpec *spec, float *params)
 {
   CvNet *net = calloc (1, sizeof *net);
   if (net == NULL)
@@ -64,7 +67,8 @@ net_from_spec (const CvSpec *spec)
   net->layers = net->spec.layers;
   net->n_layers = spec->n_layers;
   size_t np = spec->n_params > 0 ? spec->n_params : 1;
-  net->params = calloc (np, sizeof (float));
+  net->params_borrowed = params != NULL;
+  net->params = params != NULL ? params : calloc (np, sizeof (float));
   net->grads = calloc (np, sizeof (float));
   net->act = calloc ((size_t) net->n_layers, sizeof (float *));
   net->grad = calloc ((size_t) net->n_layers, sizeof (float *));
@@ -94,7 +98,7 @@ cv_net_new (const char *spec_text, CvNet **out, CvError *err)
   status = cv_spec_parse (spec_text, spec, err);
   if (status == CV_OK)
     {
-      *out = net_from_spec (spec);
+      *out = net_from_spec (spec, NULL);
       if (*out == NULL)
         status = cv_error_set (err, CV_ERR_NOMEM,
                                "Out of memory while building a network of %zu parameters.",
@@ -114,10 +118,21 @@ cv_net_clone (const CvNet *net)
 {
   if (net == NULL)
     return NULL;
-  CvNet *copy = net_from_spec (&net->spec);
+  CvNet *copy = net_from_spec (&net->spec, NULL);
   if (copy != NULL)
     memcpy (copy->params, net->params, sizeof (float) * net->spec.n_params);
   return copy;
+}
+
+CvNet *
+cv_net_replica (CvNet *net)
+{
+  if (net == NULL)
+    return NULL;
+  CvNet *replica = net_from_spec (&net->spec, net->params);
+  if (replica != NULL)
+    replica->no_input_grad = 1;
+  return replica;
 }
 
 void
@@ -503,13 +518,19 @@ input_grad (CvNet *net, int i)
 CvStatus
 cv_net_backward (CvNet *net, const uint8_t *labels, int n)
 {
-  if (net == NULL || n <= 0 || n != net->n || net->n_layers < 2
+  return cv_net_backward_part (net, labels, n, n);
+}
+
+CvStatus
+cv_net_backward_part (CvNet *net, const uint8_t *labels, int n, int batch)
+{
+  if (net == NULL || n <= 0 || n != net->n || batch < n || net->n_layers < 2
       || !labels_valid (net, labels, n))
     return CV_ERR_ARG;
 
   int last = net->n_layers - 1;
   /* Softmax fused with cross-entropy: the gradient w.r.t. the logits. */
-  cv_ref_xent_backward (net->grad[last - 1], net->act[last], labels, n,
+  cv_ref_xent_backward (net->grad[last - 1], net->act[last], labels, n, batch,
                         net->spec.n_classes);
 
   for (int i = last - 1; i >= 0; i--)

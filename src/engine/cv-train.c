@@ -9,6 +9,16 @@
 
 #include "cv-engine-private.h"
 
+/* A batch of more than CV_PART_SAMPLES samples is cut into parts of at most
+ * that many (at most CV_MAX_PARTS parts, as even as can be). Each part runs
+ * forward and backward on a replica of the net, on as many threads as the
+ * net may use, and the parts' gradients are summed in part order. How a
+ * batch is cut depends only on its size, so the result is bit-identical for
+ * any thread count; on two threads the halves of a batch of 32 run side by
+ * side with one meeting point per step instead of one per layer. */
+#define CV_PART_SAMPLES 16
+#define CV_MAX_PARTS    8
+
 struct CvTrain {
   CvNet         *net;       /* borrowed */
   CvTrainConfig  cfg;
@@ -25,7 +35,23 @@ struct CvTrain {
   int            pos;       /* next batch within the epoch */
   CvAugmentFn    augment;
   void          *augment_user;
+  CvNet         *part[CV_MAX_PARTS]; /* replicas of net, made on first use */
+  CvScratch      team;      /* the threads the parts run on */
 };
+
+static int
+parts_of (int nb)
+{
+  int parts = (nb + CV_PART_SAMPLES - 1) / CV_PART_SAMPLES;
+  return parts < 1 ? 1 : parts > CV_MAX_PARTS ? CV_MAX_PARTS : parts;
+}
+
+/* Part p of a batch of nb cut in `parts`: samples [first, next first). */
+static int
+part_start (int nb, int parts, int p)
+{
+  return (int) ((int64_t) nb * p / parts);
+}
 
 void
 cv_train_config_default (CvTrainConfig *cfg)
@@ -41,6 +67,9 @@ cv_train_free (CvTrain *train)
   if (train == NULL)
     return;
   cv_opt_free (train->opt);
+  for (int p = 0; p < CV_MAX_PARTS; p++)
+    cv_net_free (train->part[p]);
+  cv_scratch_free (&train->team);
   free (train->order);
   free (train->xb);
   free (train->yb);
@@ -134,6 +163,129 @@ argmax_row (const float *p, int classes)
   return best;
 }
 
+typedef struct {
+  CvTrain *train;
+  int      nb, parts;
+  CvStatus status[CV_MAX_PARTS];
+  double   loss[CV_MAX_PARTS];     /* summed over the part's samples */
+  int      correct[CV_MAX_PARTS];
+} PartsJob;
+
+static int
+correct_of (const CvNet *net, const uint8_t *labels, int n)
+{
+  const float *p = cv_net_output (net);
+  int classes = cv_net_n_classes (net);
+  int correct = 0;
+  for (int s = 0; s < n; s++)
+    correct += argmax_row (p + (size_t) s * classes, classes) == labels[s];
+  return correct;
+}
+
+/* Forward and backward of parts [p0, p1), each on its own replica. */
+static int
+parts_share (const void *data, int p0, int p1, CvScratch *unused)
+{
+  (void) unused;
+  const PartsJob *cjob = data;
+  PartsJob *job = (PartsJob *) cjob;   /* each part writes its own slots */
+  CvTrain *train = job->train;
+  for (int p = p0; p < p1; p++)
+    {
+      CvNet *net = train->part[p];
+      int s0 = part_start (job->nb, job->parts, p);
+      int n = part_start (job->nb, job->parts, p + 1) - s0;
+      const uint8_t *labels = train->yb + s0;
+      CvStatus status = cv_net_forward (net, train->xb + (size_t) s0 * train->sample, n);
+      if (status == CV_OK)
+        {
+          job->loss[p] = cv_ref_xent_loss (net->act[net->n_layers - 2], labels, n,
+                                           net->spec.n_classes) * n;
+          job->correct[p] = correct_of (net, labels, n);
+          cv_net_zero_grads (net);
+          status = cv_net_backward_part (net, labels, n, job->nb);
+        }
+      job->status[p] = status;
+    }
+  return 0;
+}
+
+typedef struct {
+  float       *sum;
+  const float *grads[CV_MAX_PARTS];
+  int          parts;
+} SumJob;
+
+/* sum[i] = ((g0[i] + g1[i]) + g2[i]) + …: the same order however it is cut. */
+static int
+sum_share (const void *data, int i0, int i1, CvScratch *unused)
+{
+  (void) unused;
+  const SumJob *job = data;
+  for (int i = i0; i < i1; i++)
+    {
+      float v = job->grads[0][i];
+      for (int p = 1; p < job->parts; p++)
+        v += job->grads[p][i];
+      job->sum[i] = v;
+    }
+  return 0;
+}
+
+/* The forward and backward of a batch cut in parts; the loss and the
+ * number of right guesses of the whole batch. The net's gradients are
+ * the parts' sum. */
+static CvStatus
+step_in_parts (CvTrain *train, int nb, int parts, float *loss, int *correct)
+{
+  CvNet *net = train->net;
+  for (int p = 0; p < parts; p++)
+    if (train->part[p] == NULL && (train->part[p] = cv_net_replica (net)) == NULL)
+      return CV_ERR_NOMEM;
+  cv_scratch_set_threads (&train->team, cv_net_get_threads (net));
+
+  PartsJob job = { .train = train, .nb = nb, .parts = parts };
+  (void) cv_parallel_for (&train->team, parts, 1, 1, parts_share, &job);
+  double total = 0;
+  *correct = 0;
+  for (int p = 0; p < parts; p++)
+    {
+      if (job.status[p] != CV_OK)
+        return job.status[p];
+      total += job.loss[p];
+      *correct += job.correct[p];
+    }
+  *loss = (float) (total / nb);
+
+  SumJob sum = { .sum = cv_net_grads (net), .parts = parts };
+  for (int p = 0; p < parts; p++)
+    sum.grads[p] = cv_net_grads (train->part[p]);
+  int np = (int) cv_net_n_params (net);
+  (void) cv_parallel_for (&train->team, np, 64,
+                          (size_t) np * (size_t) parts >= CV_SHARE_MIN_FLOATS, sum_share, &sum);
+  return CV_OK;
+}
+
+/* The forward and backward of a whole batch on the net itself. */
+static CvStatus
+step_whole (CvTrain *train, int nb, float *loss, int *correct)
+{
+  CvNet *net = train->net;
+  CvStatus status = cv_net_forward (net, train->xb, nb);
+  if (status != CV_OK)
+    return status;
+  *loss = cv_net_loss (net, train->yb, nb);
+  *correct = correct_of (net, train->yb, nb);
+  if (!isfinite (*loss))
+    return CV_OK;
+  cv_net_zero_grads (net);
+  int input_grad = !net->no_input_grad;
+  cv_net_set_input_grad (net, 0);
+  status = cv_net_backward (net, train->yb, nb);
+  cv_net_set_input_grad (net, input_grad);
+  return status;
+}
+
 CvStatus
 cv_train_step (CvTrain *train, CvBatchResult *res)
 {
@@ -141,7 +293,6 @@ cv_train_step (CvTrain *train, CvBatchResult *res)
     return CV_ERR_ARG;
   CvNet *net = train->net;
   int batches = cv_train_batches_per_epoch (train);
-  int classes = cv_net_n_classes (net);
 
   if (train->pos == 0)
     cv_rng_shuffle (&train->rng, train->order, (uint32_t) train->n);
@@ -158,10 +309,13 @@ cv_train_step (CvTrain *train, CvBatchResult *res)
   if (train->augment != NULL)
     train->augment (train->xb, nb, cv_net_input_shape (net), &train->rng, train->augment_user);
 
-  CvStatus status = cv_net_forward (net, train->xb, nb);
+  float loss = NAN;
+  int correct = 0;
+  int parts = parts_of (nb);
+  CvStatus status = parts > 1 ? step_in_parts (train, nb, parts, &loss, &correct)
+                              : step_whole (train, nb, &loss, &correct);
   if (status != CV_OK)
     return status;
-  float loss = cv_net_loss (net, train->yb, nb);
   if (!isfinite (loss))
     {
       /* No update: the parameters stay those of the last good step. */
@@ -169,19 +323,6 @@ cv_train_step (CvTrain *train, CvBatchResult *res)
         *res = (CvBatchResult) { loss, nb, 0, train->pos, batches, 0 };
       return CV_ERR_DIVERGED;
     }
-
-  const float *p = cv_net_output (net);
-  int correct = 0;
-  for (int s = 0; s < nb; s++)
-    correct += argmax_row (p + (size_t) s * classes, classes) == train->yb[s];
-
-  cv_net_zero_grads (net);
-  int input_grad = !net->no_input_grad;
-  cv_net_set_input_grad (net, 0);
-  status = cv_net_backward (net, train->yb, nb);
-  cv_net_set_input_grad (net, input_grad);
-  if (status != CV_OK)
-    return status;
   cv_opt_step (train->opt, cv_net_params (net), cv_net_grads (net));
 
   if (res != NULL)

@@ -334,7 +334,7 @@ test_softmax_xent_gradient (void **state)
   c.z = z;
   fill_uniform_d (z, 20, &rng, -3, 3);
   cv_refd_softmax_forward (p, z, 4, 5);
-  cv_refd_xent_backward (dz, p, labels, 4, 5);
+  cv_refd_xent_backward (dz, p, labels, 4, 4, 5);
   assert_true (grad_check_d (z, 20, dz, xent_loss, &c, H_STEP, ATOL, RTOL) <= 1.0);
   dz[6] += 1e-4;
   assert_true (grad_check_d (z, 20, dz, xent_loss, &c, H_STEP, ATOL, RTOL) > 1.0);
@@ -479,7 +479,7 @@ netd_backward (NetD *c, double *grad, double *dx)
 
   netd_loss (c);
   cv_refd_softmax_forward (c->p, c->z4, c->n, c->classes);
-  cv_refd_xent_backward (dz4, c->p, c->labels, c->n, c->classes);
+  cv_refd_xent_backward (dz4, c->p, c->labels, c->n, c->n, c->classes);
   cv_refd_dense_backward (dr3, grad + c->ow4, grad + c->ob4, dz4, c->r3, t + c->ow4,
                           c->n, c->hidden, c->classes);
   cv_refd_relu_backward (dz3, dr3, c->r3, (size_t) c->n * c->hidden);

@@ -466,6 +466,79 @@ test_threads_identical (void **state)
   cv_net_set_threads (NULL, 2);
 }
 
+/* A batch of 32 is trained as two parts of 16 whose gradients are summed:
+ * one step must give, bit for bit, the parameters of Adam applied to
+ * g(first 16) / 2 + g(last 16) / 2 (the halving is exact), computed here on
+ * two clones through the public calls, with the trainer's shuffle. */
+static void
+test_train_parts (void **state)
+{
+  const char *specs[] = { cv_arch_spec ("digits-small"), cv_arch_spec ("shapes") };
+  for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++)
+    for (int threads = 1; threads <= 2; threads++)
+      {
+        CvNet *net = new_net (specs[i]);
+        CvRng rng;
+        cv_rng_seed (&rng, 90 + i);
+        cv_net_init (net, &rng);
+        int n = 32, classes = cv_net_n_classes (net);
+        size_t per = cv_shape_size (cv_net_input_shape (net));
+        size_t np = cv_net_n_params (net);
+        float *x = malloc (sizeof (float) * per * n), *xb = malloc (sizeof (float) * per * n);
+        uint8_t y[32], yb[32];
+        fill_uniform_f (x, per * n, &rng, 0, 1);
+        for (int s = 0; s < n; s++)
+          y[s] = (uint8_t) cv_rng_below (&rng, (uint32_t) classes);
+
+        /* The batch the trainer will gather. */
+        CvTrainConfig cfg;
+        cv_train_config_default (&cfg);
+        cfg.batch = 32;
+        cfg.seed = 5;
+        CvRng shuffle;
+        cv_rng_seed (&shuffle, cfg.seed);
+        uint32_t order[32];
+        for (int s = 0; s < n; s++)
+          order[s] = (uint32_t) s;
+        cv_rng_shuffle (&shuffle, order, (uint32_t) n);
+        for (int s = 0; s < n; s++)
+          {
+            memcpy (xb + per * s, x + per * order[s], sizeof (float) * per);
+            yb[s] = y[order[s]];
+          }
+
+        float *sum = malloc (sizeof (float) * np);
+        for (int half = 0; half < 2; half++)
+          {
+            CvNet *part = cv_net_clone (net);
+            assert_int_equal (cv_net_forward (part, xb + per * 16 * half, 16), CV_OK);
+            cv_net_zero_grads (part);
+            assert_int_equal (cv_net_backward (part, yb + 16 * half, 16), CV_OK);
+            const float *g = cv_net_grads (part);
+            for (size_t k = 0; k < np; k++)
+              sum[k] = half == 0 ? 0.5f * g[k] : sum[k] + 0.5f * g[k];
+            cv_net_free (part);
+          }
+        float *expect = malloc (sizeof (float) * np);
+        memcpy (expect, cv_net_params (net), sizeof (float) * np);
+        CvOptimizer *opt = cv_opt_new (&cfg.opt, np);
+        cv_opt_step (opt, expect, sum);
+        cv_opt_free (opt);
+
+        cv_net_set_threads (net, threads);
+        CvTrain *train = NULL;
+        assert_int_equal (cv_train_new (net, &cfg, x, y, n, &train, NULL), CV_OK);
+        CvBatchResult res = { 0 };
+        assert_int_equal (cv_train_step (train, &res), CV_OK);
+        assert_int_equal (res.n, 32);
+        assert_memory_equal (cv_net_grads (net), sum, sizeof (float) * np);
+        assert_memory_equal (cv_net_params (net), expect, sizeof (float) * np);
+        cv_train_free (train);
+        cv_net_free (net);
+        free (x); free (xb); free (sum); free (expect);
+      }
+}
+
 /* The xoshiro256** reference output for a known state. */
 static void
 test_rng_reference (void **state)
@@ -756,6 +829,7 @@ main (int argc, char **argv)
     CV_TEST ("engine/train/determinism", test_determinism),
     CV_TEST ("engine/train/golden", test_golden_run),
     CV_TEST ("engine/train/threads", test_threads_identical),
+    CV_TEST ("engine/train/parts", test_train_parts),
     CV_TEST ("engine/train/learns", test_training_learns),
     CV_TEST ("engine/train/diverged", test_training_diverged),
     CV_TEST ("engine/optimizer/steps", test_optimizers),
