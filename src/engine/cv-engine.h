@@ -280,7 +280,9 @@ int      cv_train_batches_per_epoch (const CvTrain *train);
 int      cv_train_epoch_index (const CvTrain *train);   /* epochs completed */
 
 /* One batch (shuffling at the start of each epoch). CV_ERR_DIVERGED if the
- * loss is not finite, in which case no update is applied. */
+ * loss is not finite, in which case no update is applied. Afterwards the
+ * net's gradients are the batch's; its activations are not (a batch of
+ * more than 16 runs in parts on replicas of the net). */
 CvStatus cv_train_step (CvTrain *train, CvBatchResult *res);
 
 /* The rest of the current epoch, batch by batch; the progress callback may

@@ -163,12 +163,17 @@ argmax_row (const float *p, int classes)
   return best;
 }
 
+/* What each part reports; part p writes slot p only. */
 typedef struct {
-  CvTrain *train;
-  int      nb, parts;
-  CvStatus status[CV_MAX_PARTS];
-  double   loss[CV_MAX_PARTS];     /* summed over the part's samples */
-  int      correct[CV_MAX_PARTS];
+  CvStatus status;
+  double   loss;       /* summed over the part's samples */
+  int      correct;
+} PartResult;
+
+typedef struct {
+  CvTrain    *train;
+  int         nb, parts;
+  PartResult *result;  /* [parts] */
 } PartsJob;
 
 static int
@@ -187,8 +192,7 @@ static int
 parts_share (const void *data, int p0, int p1, CvScratch *unused)
 {
   (void) unused;
-  const PartsJob *cjob = data;
-  PartsJob *job = (PartsJob *) cjob;   /* each part writes its own slots */
+  const PartsJob *job = data;
   CvTrain *train = job->train;
   for (int p = p0; p < p1; p++)
     {
@@ -196,16 +200,15 @@ parts_share (const void *data, int p0, int p1, CvScratch *unused)
       int s0 = part_start (job->nb, job->parts, p);
       int n = part_start (job->nb, job->parts, p + 1) - s0;
       const uint8_t *labels = train->yb + s0;
-      CvStatus status = cv_net_forward (net, train->xb + (size_t) s0 * train->sample, n);
-      if (status == CV_OK)
-        {
-          job->loss[p] = cv_ref_xent_loss (net->act[net->n_layers - 2], labels, n,
-                                           net->spec.n_classes) * n;
-          job->correct[p] = correct_of (net, labels, n);
-          cv_net_zero_grads (net);
-          status = cv_net_backward_part (net, labels, n, job->nb);
-        }
-      job->status[p] = status;
+      PartResult *r = &job->result[p];
+      r->status = cv_net_forward (net, train->xb + (size_t) s0 * train->sample, n);
+      if (r->status != CV_OK)
+        continue;
+      r->loss = cv_ref_xent_loss (net->act[net->n_layers - 2], labels, n,
+                                  net->spec.n_classes) * n;
+      r->correct = correct_of (net, labels, n);
+      cv_net_zero_grads (net);
+      r->status = cv_net_backward_part (net, labels, n, job->nb);
     }
   return 0;
 }
@@ -244,16 +247,17 @@ step_in_parts (CvTrain *train, int nb, int parts, float *loss, int *correct)
       return CV_ERR_NOMEM;
   cv_scratch_set_threads (&train->team, cv_net_get_threads (net));
 
-  PartsJob job = { .train = train, .nb = nb, .parts = parts };
+  PartResult result[CV_MAX_PARTS];
+  PartsJob job = { .train = train, .nb = nb, .parts = parts, .result = result };
   (void) cv_parallel_for (&train->team, parts, 1, 1, parts_share, &job);
   double total = 0;
   *correct = 0;
   for (int p = 0; p < parts; p++)
     {
-      if (job.status[p] != CV_OK)
-        return job.status[p];
-      total += job.loss[p];
-      *correct += job.correct[p];
+      if (result[p].status != CV_OK)
+        return result[p].status;
+      total += result[p].loss;
+      *correct += result[p].correct;
     }
   *loss = (float) (total / nb);
 

@@ -519,6 +519,22 @@ test_train_parts (void **state)
               sum[k] = half == 0 ? 0.5f * g[k] : sum[k] + 0.5f * g[k];
             cv_net_free (part);
           }
+        /* The whole batch's loss and right guesses, for the result. */
+        CvNet *whole = cv_net_clone (net);
+        assert_int_equal (cv_net_forward (whole, xb, n), CV_OK);
+        float whole_loss = cv_net_loss (whole, yb, n);
+        int whole_correct = 0;
+        for (int s = 0; s < n; s++)
+          {
+            const float *p = cv_net_output (whole) + (size_t) s * classes;
+            int best = 0;
+            for (int c = 1; c < classes; c++)
+              if (p[c] > p[best])
+                best = c;
+            whole_correct += best == yb[s];
+          }
+        cv_net_free (whole);
+
         float *expect = malloc (sizeof (float) * np);
         memcpy (expect, cv_net_params (net), sizeof (float) * np);
         CvOptimizer *opt = cv_opt_new (&cfg.opt, np);
@@ -531,6 +547,8 @@ test_train_parts (void **state)
         CvBatchResult res = { 0 };
         assert_int_equal (cv_train_step (train, &res), CV_OK);
         assert_int_equal (res.n, 32);
+        assert_int_equal (res.correct, whole_correct);
+        assert_float_equal (res.loss, whole_loss, 1e-6 * whole_loss);
         assert_memory_equal (cv_net_grads (net), sum, sizeof (float) * np);
         assert_memory_equal (cv_net_params (net), expect, sizeof (float) * np);
         cv_train_free (train);
@@ -657,6 +675,13 @@ augment_nan (float *x, int n, CvShape shape, CvRng *rng, void *user)
   x[0] = NAN;
 }
 
+/* A NaN in the last sample: in a batch of 40, the third part's. */
+static void
+augment_nan_last (float *x, int n, CvShape shape, CvRng *rng, void *user)
+{
+  x[(size_t) (n - 1) * cv_shape_size (shape)] = NAN;
+}
+
 static void
 test_training_diverged (void **state)
 {
@@ -690,6 +715,27 @@ test_training_diverged (void **state)
   assert_int_equal (res.n, 2);
   cv_train_set_augment (train, NULL, NULL);
   assert_int_equal (cv_train_step (train, &res), CV_OK);
+  assert_memory_not_equal (before, cv_net_params (net), sizeof before);
+  cv_train_free (train);
+
+  /* The same when the batch runs in parts (40 = 13 + 13 + 14). */
+  float x40[16 * 40];
+  uint8_t y40[40];
+  fill_uniform_f (x40, 16 * 40, &rng, 0, 1);
+  for (int i = 0; i < 40; i++)
+    y40[i] = (uint8_t) (i % 2);
+  cfg.batch = 40;
+  assert_int_equal (cv_train_new (net, &cfg, x40, y40, 40, &train, &err), CV_OK);
+  cv_train_set_augment (train, augment_nan_last, NULL);
+  memcpy (before, cv_net_params (net), sizeof before);
+  assert_int_equal (cv_train_step (train, &res), CV_ERR_DIVERGED);
+  assert_memory_equal (before, cv_net_params (net), sizeof before);
+  assert_false (isfinite (res.loss));
+  assert_int_equal (res.n, 40);
+  cv_train_set_augment (train, NULL, NULL);
+  assert_int_equal (cv_train_step (train, &res), CV_OK);
+  assert_true (isfinite (res.loss));
+  assert_true (res.correct >= 0 && res.correct <= 40);
   assert_memory_not_equal (before, cv_net_params (net), sizeof before);
   cv_train_free (train);
   cv_net_free (net);
