@@ -1081,6 +1081,12 @@ DEFINE_SIMPLE_PROPERTY (int, threads, PROP_THREADS, value >= 1 && value <= 8)
 
 #undef DEFINE_SIMPLE_PROPERTY
 
+int
+convolve_trainer_threads_beside_window (int processors)
+{
+  return processors >= 3 ? 2 : 1;
+}
+
 void
 convolve_trainer_set_augment (ConvolveTrainer *self,
                               gboolean         augment)

@@ -99,6 +99,10 @@ int                   convolve_trainer_get_patience     (ConvolveTrainer *self);
 /* Threads for the engine (1–8, default 1); the results do not depend on it. */
 void                  convolve_trainer_set_threads      (ConvolveTrainer *self, int threads);
 int                   convolve_trainer_get_threads      (ConvolveTrainer *self);
+/* The threads a trainer beside a window should use on a machine with this
+ * many processors: one stays the window's, so two only from three up (a
+ * batch of 32 runs as two parts, so more would mostly wait). */
+int                   convolve_trainer_threads_beside_window (int processors);
 
 ConvolveTrainerState  convolve_trainer_get_state        (ConvolveTrainer *self);
 int                   convolve_trainer_get_epoch        (ConvolveTrainer *self);

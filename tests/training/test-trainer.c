@@ -769,6 +769,17 @@ test_dispose_while_running (void **state)
   record_clear (&r);
 }
 
+/* A window's trainer leaves it a core of its own. */
+static void
+test_threads_beside_window (void **state)
+{
+  (void) state;
+  assert_int_equal (convolve_trainer_threads_beside_window (1), 1);
+  assert_int_equal (convolve_trainer_threads_beside_window (2), 1);
+  assert_int_equal (convolve_trainer_threads_beside_window (3), 2);
+  assert_int_equal (convolve_trainer_threads_beside_window (64), 2);
+}
+
 #define TEST(name, fn) { name, fn, NULL, NULL, NULL }
 
 int
@@ -786,6 +797,7 @@ main (void)
     TEST ("training/divergence", test_divergence),
     TEST ("training/early-stopping", test_early_stopping),
     TEST ("training/dispose-while-running", test_dispose_while_running),
+    TEST ("training/threads-beside-window", test_threads_beside_window),
   };
 
   return cmocka_run_group_tests_name ("training", tests, NULL, NULL);

@@ -1766,6 +1766,10 @@ convolve_train_page_init (ConvolveTrainPage *self)
   convolve_train_style_ensure ();
 
   self->trainer = convolve_trainer_new ();
+  /* Two threads train about 1.5 times as fast, but on two cores the
+   * window would share one with the trainer and drop frames. */
+  convolve_trainer_set_threads (self->trainer,
+                                convolve_trainer_threads_beside_window (g_get_num_processors ()));
   self->log_lines = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->log_lines, NULL);
   self->history = g_array_new (FALSE, FALSE, sizeof (HistoryRow));
