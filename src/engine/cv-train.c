@@ -11,11 +11,15 @@
 
 /* A batch of more than CV_PART_SAMPLES samples is cut into parts of at most
  * that many (at most CV_MAX_PARTS parts, as even as can be). Each part runs
- * forward and backward on a replica of the net, on as many threads as the
- * net may use, and the parts' gradients are summed in part order. How a
- * batch is cut depends only on its size, so the result is bit-identical for
- * any thread count; on two threads the halves of a batch of 32 run side by
- * side with one meeting point per step instead of one per layer. */
+ * forward and backward into a gradient buffer of its own, and the parts'
+ * gradients are summed in part order. The parts run in lanes, one per
+ * thread the net may use: lane t takes parts t, t + lanes, … on a replica
+ * of the net of its own (a part's result does not depend on which replica
+ * computed it or what that replica computed before). How a batch is cut
+ * depends only on its size, so the result is bit-identical for any thread
+ * count; on two threads the halves of a batch of 32 run side by side with
+ * one meeting point per step instead of one per layer, and a batch of 128
+ * runs its eight parts through two replicas whose activations stay warm. */
 #define CV_PART_SAMPLES 16
 #define CV_MAX_PARTS    8
 
@@ -35,8 +39,9 @@ struct CvTrain {
   int            pos;       /* next batch within the epoch */
   CvAugmentFn    augment;
   void          *augment_user;
-  CvNet         *part[CV_MAX_PARTS]; /* replicas of net, made on first use */
-  CvScratch      team;      /* the threads the parts run on */
+  CvNet         *lane[CV_MAX_PARTS];  /* replicas of net, made on first use */
+  float         *part_grads[CV_MAX_PARTS]; /* parts 1…; part 0 uses the net's */
+  CvScratch      team;      /* the threads the lanes run on */
 };
 
 static int
@@ -68,7 +73,10 @@ cv_train_free (CvTrain *train)
     return;
   cv_opt_free (train->opt);
   for (int p = 0; p < CV_MAX_PARTS; p++)
-    cv_net_free (train->part[p]);
+    {
+      cv_net_free (train->lane[p]);
+      free (train->part_grads[p]);
+    }
   cv_scratch_free (&train->team);
   free (train->order);
   free (train->xb);
@@ -172,7 +180,7 @@ typedef struct {
 
 typedef struct {
   CvTrain    *train;
-  int         nb, parts;
+  int         nb, parts, lanes;
   PartResult *result;  /* [parts] */
 } PartsJob;
 
@@ -187,34 +195,41 @@ correct_of (const CvNet *net, const uint8_t *labels, int n)
   return correct;
 }
 
-/* Forward and backward of parts [p0, p1), each on its own replica. */
+/* Lanes [l0, l1): lane t runs parts t, t + lanes, … one after the other on
+ * replica t, each part's gradient into its own buffer. */
 static int
-parts_share (const void *data, int p0, int p1, CvScratch *unused)
+lanes_share (const void *data, int l0, int l1, CvScratch *unused)
 {
   (void) unused;
   const PartsJob *job = data;
   CvTrain *train = job->train;
-  for (int p = p0; p < p1; p++)
+  for (int t = l0; t < l1; t++)
     {
-      CvNet *net = train->part[p];
-      int s0 = part_start (job->nb, job->parts, p);
-      int n = part_start (job->nb, job->parts, p + 1) - s0;
-      const uint8_t *labels = train->yb + s0;
-      PartResult *r = &job->result[p];
-      r->status = cv_net_forward (net, train->xb + (size_t) s0 * train->sample, n);
-      if (r->status != CV_OK)
-        continue;
-      r->loss = cv_ref_xent_loss (net->act[net->n_layers - 2], labels, n,
-                                  net->spec.n_classes) * n;
-      r->correct = correct_of (net, labels, n);
-      cv_net_zero_grads (net);
-      r->status = cv_net_backward_part (net, labels, n, job->nb);
+      CvNet *net = train->lane[t];
+      float *own_grads = net->grads;
+      for (int p = t; p < job->parts; p += job->lanes)
+        {
+          int s0 = part_start (job->nb, job->parts, p);
+          int n = part_start (job->nb, job->parts, p + 1) - s0;
+          const uint8_t *labels = train->yb + s0;
+          PartResult *r = &job->result[p];
+          r->status = cv_net_forward (net, train->xb + (size_t) s0 * train->sample, n);
+          if (r->status != CV_OK)
+            continue;
+          r->loss = cv_ref_xent_loss (net->act[net->n_layers - 2], labels, n,
+                                      net->spec.n_classes) * n;
+          r->correct = correct_of (net, labels, n);
+          net->grads = p == 0 ? train->net->grads : train->part_grads[p];
+          cv_net_zero_grads (net);
+          r->status = cv_net_backward_part (net, labels, n, job->nb);
+        }
+      net->grads = own_grads;
     }
   return 0;
 }
 
 typedef struct {
-  float       *sum;
+  float       *sum;          /* part 0's gradient, summed into in place */
   const float *grads[CV_MAX_PARTS];
   int          parts;
 } SumJob;
@@ -227,7 +242,7 @@ sum_share (const void *data, int i0, int i1, CvScratch *unused)
   const SumJob *job = data;
   for (int i = i0; i < i1; i++)
     {
-      float v = job->grads[0][i];
+      float v = job->sum[i];
       for (int p = 1; p < job->parts; p++)
         v += job->grads[p][i];
       job->sum[i] = v;
@@ -242,14 +257,21 @@ static CvStatus
 step_in_parts (CvTrain *train, int nb, int parts, float *loss, int *correct)
 {
   CvNet *net = train->net;
-  for (int p = 0; p < parts; p++)
-    if (train->part[p] == NULL && (train->part[p] = cv_net_replica (net)) == NULL)
+  int threads = cv_net_get_threads (net);
+  int lanes = threads < parts ? threads : parts;
+  size_t np = cv_net_n_params (net);
+  for (int t = 0; t < lanes; t++)
+    if (train->lane[t] == NULL && (train->lane[t] = cv_net_replica (net)) == NULL)
       return CV_ERR_NOMEM;
-  cv_scratch_set_threads (&train->team, cv_net_get_threads (net));
+  for (int p = 1; p < parts; p++)
+    if (train->part_grads[p] == NULL
+        && (train->part_grads[p] = malloc (sizeof (float) * (np > 0 ? np : 1))) == NULL)
+      return CV_ERR_NOMEM;
+  cv_scratch_set_threads (&train->team, threads);
 
   PartResult result[CV_MAX_PARTS];
-  PartsJob job = { .train = train, .nb = nb, .parts = parts, .result = result };
-  (void) cv_parallel_for (&train->team, parts, 1, 1, parts_share, &job);
+  PartsJob job = { .train = train, .nb = nb, .parts = parts, .lanes = lanes, .result = result };
+  (void) cv_parallel_for (&train->team, lanes, 1, 1, lanes_share, &job);
   double total = 0;
   *correct = 0;
   for (int p = 0; p < parts; p++)
@@ -262,11 +284,10 @@ step_in_parts (CvTrain *train, int nb, int parts, float *loss, int *correct)
   *loss = (float) (total / nb);
 
   SumJob sum = { .sum = cv_net_grads (net), .parts = parts };
-  for (int p = 0; p < parts; p++)
-    sum.grads[p] = cv_net_grads (train->part[p]);
-  int np = (int) cv_net_n_params (net);
-  (void) cv_parallel_for (&train->team, np, 64,
-                          (size_t) np * (size_t) parts >= CV_SHARE_MIN_FLOATS, sum_share, &sum);
+  for (int p = 1; p < parts; p++)
+    sum.grads[p] = train->part_grads[p];
+  (void) cv_parallel_for (&train->team, (int) np, 64,
+                          np * (size_t) parts >= CV_SHARE_MIN_FLOATS, sum_share, &sum);
   return CV_OK;
 }
 
