@@ -29,9 +29,11 @@ typedef struct {
   char        canonical[CV_MAX_SPEC_LEN + 1];
 } CvSpec;
 
-/* A net that reads `net`'s parameters in place (they must outlive it) with
- * activations and gradients of its own, one thread, no input gradient: the
- * trainer runs one per part of a batch. Free it with cv_net_free. */
+/* A net that reads `net`'s parameters in place (they must outlive it), with
+ * activations of its own, one thread and no input gradient, and no
+ * gradient buffer: grads is NULL until the caller points it at one (the
+ * trainer runs one replica per lane, each part's gradient into a buffer of
+ * the part's). Free it with cv_net_free. */
 CvNet *cv_net_replica (CvNet *net);
 
 /* cv_net_backward for n samples that are part of a batch of `batch`: their

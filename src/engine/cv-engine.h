@@ -280,9 +280,10 @@ int      cv_train_batches_per_epoch (const CvTrain *train);
 int      cv_train_epoch_index (const CvTrain *train);   /* epochs completed */
 
 /* One batch (shuffling at the start of each epoch). CV_ERR_DIVERGED if the
- * loss is not finite, in which case no update is applied. Afterwards the
- * net's gradients are the batch's; its activations are not (a batch of
- * more than 16 runs in parts on replicas of the net). */
+ * loss is not finite, in which case no update is applied. After CV_OK the
+ * net's gradients are the batch's (after an error or CV_ERR_DIVERGED they
+ * are unspecified); its activations and input gradient are not the
+ * batch's (a batch of more than 16 runs in parts on replicas of the net). */
 CvStatus cv_train_step (CvTrain *train, CvBatchResult *res);
 
 /* The rest of the current epoch, batch by batch; the progress callback may
@@ -335,8 +336,10 @@ CvStatus cv_model_from_bytes (const uint8_t *bytes, size_t len,
  * one thread, the caller's). Products are split by rows of their result, so
  * every number is computed exactly as with one thread: results are
  * bit-identical for any count. A training step cuts a batch of more than 16
- * samples into parts of at most 16 whatever the count (their gradients
- * summed in order) and runs the parts on these threads. The workers start with the first product big
+ * samples into parts (of at most 16, or an eighth of the batch beyond 128)
+ * whatever the count, their gradients summed in order, and runs the parts
+ * side by side on these threads (their workers stop in cv_train_free). The
+ * net's workers start with the first product big
  * enough to split and stop in cv_net_free (or when the count changes). Small
  * products — single-image predictions of the small networks — stay on the
  * caller's thread. A net is still used by one thread at a time. */

@@ -131,7 +131,12 @@ cv_net_replica (CvNet *net)
     return NULL;
   CvNet *replica = net_from_spec (&net->spec, net->params);
   if (replica != NULL)
-    replica->no_input_grad = 1;
+    {
+      replica->no_input_grad = 1;
+      /* The trainer points grads at each part's buffer in turn. */
+      free (replica->grads);
+      replica->grads = NULL;
+    }
   return replica;
 }
 

@@ -9,17 +9,20 @@
 
 #include "cv-engine-private.h"
 
-/* A batch of more than CV_PART_SAMPLES samples is cut into parts of at most
- * that many (at most CV_MAX_PARTS parts, as even as can be). Each part runs
- * forward and backward into a gradient buffer of its own, and the parts'
- * gradients are summed in part order. The parts run in lanes, one per
- * thread the net may use: lane t takes parts t, t + lanes, … on a replica
- * of the net of its own (a part's result does not depend on which replica
- * computed it or what that replica computed before). How a batch is cut
+/* A batch of more than CV_PART_SAMPLES samples is cut into parts, as even
+ * as can be: parts of at most CV_PART_SAMPLES up to CV_MAX_PARTS of them,
+ * so beyond 128 samples parts of about a batch / 8. Each part runs forward
+ * and backward into a gradient buffer of its own, and the parts' gradients
+ * are summed in part order. The parts run in lanes, at most one per thread
+ * the net may use: lane t takes parts t, t + lanes, … on a replica of the
+ * net of its own (a part's result does not depend on which replica
+ * computed it or what that replica computed before), and a replica splits
+ * its own products over the threads the lanes leave. How a batch is cut
  * depends only on its size, so the result is bit-identical for any thread
- * count; on two threads the halves of a batch of 32 run side by side with
- * one meeting point per step instead of one per layer, and a batch of 128
- * runs its eight parts through two replicas whose activations stay warm. */
+ * count. On two threads the halves of a batch of 32 run side by side and
+ * meet twice a step (after the parts, after the sum) instead of at every
+ * layer; a batch of 128 runs its eight parts through two replicas whose
+ * buffers stay warm. */
 #define CV_PART_SAMPLES 16
 #define CV_MAX_PARTS    8
 
@@ -219,6 +222,8 @@ lanes_share (const void *data, int l0, int l1, CvScratch *unused)
           r->loss = cv_ref_xent_loss (net->act[net->n_layers - 2], labels, n,
                                       net->spec.n_classes) * n;
           r->correct = correct_of (net, labels, n);
+          if (!isfinite (r->loss))
+            continue;   /* the step diverged: no gradient is needed */
           net->grads = p == 0 ? train->net->grads : train->part_grads[p];
           cv_net_zero_grads (net);
           r->status = cv_net_backward_part (net, labels, n, job->nb);
@@ -251,23 +256,33 @@ sum_share (const void *data, int i0, int i1, CvScratch *unused)
 }
 
 /* The forward and backward of a batch cut in parts; the loss and the
- * number of right guesses of the whole batch. The net's gradients are
- * the parts' sum. */
+ * number of right guesses of the whole batch. Unless the loss is not
+ * finite, the net's gradients are the parts' sum. */
 static CvStatus
 step_in_parts (CvTrain *train, int nb, int parts, float *loss, int *correct)
 {
   CvNet *net = train->net;
   int threads = cv_net_get_threads (net);
-  int lanes = threads < parts ? threads : parts;
+  /* As many lanes as a full batch has parts, at most one per thread (the
+   * last batch of an epoch may use fewer); threads beyond the lanes go to
+   * the replicas' own products. */
+  int full_parts = parts_of (train->cfg.batch);
+  int team = threads < full_parts ? threads : full_parts;
+  int lanes = team < parts ? team : parts;
   size_t np = cv_net_n_params (net);
   for (int t = 0; t < lanes; t++)
-    if (train->lane[t] == NULL && (train->lane[t] = cv_net_replica (net)) == NULL)
-      return CV_ERR_NOMEM;
+    {
+      if (train->lane[t] == NULL && (train->lane[t] = cv_net_replica (net)) == NULL)
+        return CV_ERR_NOMEM;
+      cv_net_set_threads (train->lane[t], threads / team);
+    }
   for (int p = 1; p < parts; p++)
     if (train->part_grads[p] == NULL
         && (train->part_grads[p] = malloc (sizeof (float) * (np > 0 ? np : 1))) == NULL)
       return CV_ERR_NOMEM;
-  cv_scratch_set_threads (&train->team, threads);
+  cv_scratch_set_threads (&train->team, team);
+  /* The net's own input gradient is not this batch's. */
+  net->backward_ok = 0;
 
   PartResult result[CV_MAX_PARTS];
   PartsJob job = { .train = train, .nb = nb, .parts = parts, .lanes = lanes, .result = result };
@@ -282,6 +297,8 @@ step_in_parts (CvTrain *train, int nb, int parts, float *loss, int *correct)
       *correct += result[p].correct;
     }
   *loss = (float) (total / nb);
+  if (!isfinite (*loss))
+    return CV_OK;
 
   SumJob sum = { .sum = cv_net_grads (net), .parts = parts };
   for (int p = 1; p < parts; p++)
