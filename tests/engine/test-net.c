@@ -694,6 +694,27 @@ augment_nan_last (float *x, int n, CvShape shape, CvRng *rng, void *user)
   x[(size_t) (n - 1) * cv_shape_size (shape)] = NAN;
 }
 
+/* A step whose augmentation puts a NaN in the batch reports divergence and
+ * leaves the parameters alone; the next clean step trains. */
+static void
+diverges_then_trains (CvTrain *train, CvNet *net, CvAugmentFn nan_fn, int batch)
+{
+  float before[34];
+  CvBatchResult res;
+  assert_int_equal (cv_net_n_params (net), 34);
+  cv_train_set_augment (train, nan_fn, NULL);
+  memcpy (before, cv_net_params (net), sizeof before);
+  assert_int_equal (cv_train_step (train, &res), CV_ERR_DIVERGED);
+  assert_memory_equal (before, cv_net_params (net), sizeof before);
+  assert_false (isfinite (res.loss));
+  assert_int_equal (res.n, batch);
+  cv_train_set_augment (train, NULL, NULL);
+  assert_int_equal (cv_train_step (train, &res), CV_OK);
+  assert_true (isfinite (res.loss));
+  assert_true (res.correct >= 0 && res.correct <= batch);
+  assert_memory_not_equal (before, cv_net_params (net), sizeof before);
+}
+
 static void
 test_training_diverged (void **state)
 {
@@ -717,17 +738,7 @@ test_training_diverged (void **state)
   assert_int_equal (cv_train_new (net, &cfg, x, y, 4, &train, &err), CV_ERR_ARG);
   y[3] = 1;
   assert_int_equal (cv_train_new (net, &cfg, x, y, 4, &train, &err), CV_OK);
-  cv_train_set_augment (train, augment_nan, NULL);
-  float before[34];
-  memcpy (before, cv_net_params (net), sizeof before);
-  CvBatchResult res;
-  assert_int_equal (cv_train_step (train, &res), CV_ERR_DIVERGED);
-  assert_memory_equal (before, cv_net_params (net), sizeof before);
-  assert_false (isfinite (res.loss));
-  assert_int_equal (res.n, 2);
-  cv_train_set_augment (train, NULL, NULL);
-  assert_int_equal (cv_train_step (train, &res), CV_OK);
-  assert_memory_not_equal (before, cv_net_params (net), sizeof before);
+  diverges_then_trains (train, net, augment_nan, 2);
   cv_train_free (train);
 
   /* The same when the batch runs in parts (40 = 13 + 13 + 14). */
@@ -738,17 +749,7 @@ test_training_diverged (void **state)
     y40[i] = (uint8_t) (i % 2);
   cfg.batch = 40;
   assert_int_equal (cv_train_new (net, &cfg, x40, y40, 40, &train, &err), CV_OK);
-  cv_train_set_augment (train, augment_nan_last, NULL);
-  memcpy (before, cv_net_params (net), sizeof before);
-  assert_int_equal (cv_train_step (train, &res), CV_ERR_DIVERGED);
-  assert_memory_equal (before, cv_net_params (net), sizeof before);
-  assert_false (isfinite (res.loss));
-  assert_int_equal (res.n, 40);
-  cv_train_set_augment (train, NULL, NULL);
-  assert_int_equal (cv_train_step (train, &res), CV_OK);
-  assert_true (isfinite (res.loss));
-  assert_true (res.correct >= 0 && res.correct <= 40);
-  assert_memory_not_equal (before, cv_net_params (net), sizeof before);
+  diverges_then_trains (train, net, augment_nan_last, 40);
   cv_train_free (train);
   cv_net_free (net);
 }
