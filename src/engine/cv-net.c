@@ -55,8 +55,8 @@ cv_net_free (CvNet *net)
   free (net);
 }
 
-/* A net of this spec; with `params` given it reads those in place (a
- * replica) instead of owning an arena of its own. */
+/* A net of this spec; with `params` given it is a replica: it reads those
+ * in place instead of owning an arena, and has no gradient buffer. */
 static CvNet *
 net_from_spec (const CvSpec *spec, float *params)
 {
@@ -69,12 +69,12 @@ net_from_spec (const CvSpec *spec, float *params)
   size_t np = spec->n_params > 0 ? spec->n_params : 1;
   net->params_borrowed = params != NULL;
   net->params = params != NULL ? params : calloc (np, sizeof (float));
-  net->grads = calloc (np, sizeof (float));
+  net->grads = params != NULL ? NULL : calloc (np, sizeof (float));
   net->act = calloc ((size_t) net->n_layers, sizeof (float *));
   net->grad = calloc ((size_t) net->n_layers, sizeof (float *));
   net->argmax = calloc ((size_t) net->n_layers, sizeof (int32_t *));
   net->conv_cache = calloc ((size_t) net->n_layers, sizeof (CvConvCache));
-  if (net->params == NULL || net->grads == NULL || net->act == NULL
+  if (net->params == NULL || (!net->params_borrowed && net->grads == NULL) || net->act == NULL
       || net->grad == NULL || net->argmax == NULL || net->conv_cache == NULL)
     {
       cv_net_free (net);
@@ -131,12 +131,7 @@ cv_net_replica (CvNet *net)
     return NULL;
   CvNet *replica = net_from_spec (&net->spec, net->params);
   if (replica != NULL)
-    {
-      replica->no_input_grad = 1;
-      /* The trainer points grads at each part's buffer in turn. */
-      free (replica->grads);
-      replica->grads = NULL;
-    }
+    replica->no_input_grad = 1;
   return replica;
 }
 

@@ -209,7 +209,6 @@ lanes_share (const void *data, int l0, int l1, CvScratch *unused)
   for (int t = l0; t < l1; t++)
     {
       CvNet *net = train->lane[t];
-      float *own_grads = net->grads;
       for (int p = t; p < job->parts; p += job->lanes)
         {
           int s0 = part_start (job->nb, job->parts, p);
@@ -228,7 +227,7 @@ lanes_share (const void *data, int l0, int l1, CvScratch *unused)
           cv_net_zero_grads (net);
           r->status = cv_net_backward_part (net, labels, n, job->nb);
         }
-      net->grads = own_grads;
+      net->grads = NULL;   /* a replica owns none */
     }
   return 0;
 }
